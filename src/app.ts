@@ -1,0 +1,130 @@
+/**
+ * The Mixtape process: store → services → schema → Apollo → HTTP, with an explicit lifecycle
+ * (starting → ready → draining → stopped). main.ts runs one; tests create one on an in-memory
+ * store and call `apollo.executeOperation` or real HTTP.
+ */
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { type Config, describeMode } from './config.js';
+import { type Progress, silentProgress } from './lib/progress.js';
+import type { RequestContext } from './resolvers/context.js';
+import { buildMixtapeSchema } from './resolvers/schema.js';
+import { createApolloServer, requestContext } from './server/apollo.js';
+import { createHttpServer, type Phase } from './server/http.js';
+import { viewerFromHeaders } from './server/viewer.js';
+import type { Viewer } from './services/access.js';
+import { createServices, type Services, warmUp } from './services/index.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/ports.js';
+
+export interface AppOptions {
+  progress?: Progress;
+  log?: (line: string) => void;
+  /** Overrides the store the configuration would open (tests pass an in-memory one). */
+  store?: Store;
+  now?: () => number;
+}
+
+export class MixtapeApp {
+  private phaseNow: Phase = 'starting';
+  private httpServer?: http.Server;
+  private closing?: Promise<void>;
+
+  private constructor(
+    readonly config: Config,
+    readonly store: Store,
+    readonly services: Services,
+    readonly schema: GraphQLSchema,
+    readonly apollo: ApolloServer<RequestContext>,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  static async create(config: Config, options: AppOptions = {}): Promise<MixtapeApp> {
+    const log = options.log ?? ((line: string) => console.log(line));
+    const progress = options.progress ?? silentProgress;
+    const store = options.store ?? (await openStore(config));
+    try {
+      if (config.demo.enabled && (await store.tracks.count()) === 0 && (await store.interactions.count()) === 0) {
+        log(`Empty store: generating the demo world (seed ${config.demo.seed}) …`);
+        // Loaded only when needed: a store with data never loads the simulator.
+        const { loadDemoWorld } = await import('./sim/demo-world.js');
+        const made = await loadDemoWorld(store, config.demo, progress);
+        log(`Demo world: ${made.artists} artists, ${made.tracks} tracks, ${made.users} users, ${made.interactions} interactions in ${(made.ms / 1000).toFixed(1)} s`);
+      }
+      const services = createServices(store, config, options.now);
+      const events = await store.interactions.count();
+      progress.start('Warming up online state', events);
+      await warmUp(store, services, (done) => progress.update(done));
+      progress.stop();
+      const schema = await buildMixtapeSchema();
+      const apollo = createApolloServer(schema, { production: config.env === 'production' });
+      await apollo.start();
+      const app = new MixtapeApp(config, store, services, schema, apollo, log);
+      app.phaseNow = 'ready';
+      return app;
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+
+  get phase(): Phase {
+    return this.phaseNow;
+  }
+
+  /** The context for a request with these headers (throws UNAUTHENTICATED for a bad token). */
+  async contextFor(headers: http.IncomingHttpHeaders): Promise<RequestContext> {
+    const viewer = viewerFromHeaders(headers, { adminToken: this.config.adminToken, openSandbox: this.config.env !== 'production' });
+    return this.contextAs(viewer);
+  }
+
+  contextAs(viewer: Viewer): RequestContext {
+    return requestContext(viewer, this.services, this.store);
+  }
+
+  async listen(): Promise<string> {
+    const server = createHttpServer({
+      apollo: this.apollo,
+      context: (headers) => this.contextFor(headers),
+      phase: () => this.phaseNow,
+      describe: () => ({ ...describeMode(this.config) }),
+    });
+    this.httpServer = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.port, this.config.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    return `http://${this.config.host}:${port}/graphql`;
+  }
+
+  /** Drains: stops accepting requests, lets in-flight ones finish, then closes everything. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.phaseNow = 'draining';
+    const steps: [string, () => Promise<void>][] = [
+      ['http', () => this.stopHttp()],
+      ['apollo', () => this.apollo.stop()],
+      ['store', () => this.store.close()],
+    ];
+    for (const [name, step] of steps) {
+      await step().catch((error: unknown) => this.log(`closing ${name} failed: ${String(error)}`));
+    }
+    this.phaseNow = 'stopped';
+  }
+
+  private stopHttp(): Promise<void> {
+    const server = this.httpServer;
+    if (!server) return Promise.resolve();
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  }
+}

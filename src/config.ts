@@ -1,0 +1,148 @@
+/**
+ * Typed configuration. This is the only module that reads the environment: everything else
+ * receives a Config. Embedded defaults need nothing set; a bad value stops start-up with a
+ * message naming the variable and what it accepts.
+ */
+import path from 'node:path';
+
+export type Environment = 'development' | 'production' | 'test';
+
+export interface Config {
+  env: Environment;
+  host: string;
+  port: number;
+  /** Where the embedded store and model artifacts live. */
+  dataDir: string;
+  /** Set: the MongoDB store adapter; unset: the embedded SQLite store under dataDir. */
+  mongodbUri?: string;
+  mongodbDatabase: string;
+  /** Set: BullMQ queues and model workers; unset: in-process execution. */
+  redisUrl?: string;
+  /**
+   * Bearer token that grants admin rights. Unset outside production means every request is
+   * treated as admin (a local sandbox); production refuses to start without it.
+   */
+  adminToken?: string;
+  /** Most events accepted by one recordInteractions call. */
+  maxInteractionBatch: number;
+  /** Most items one page of a connection may ask for. */
+  maxPageSize: number;
+  demo: DemoConfig;
+}
+
+export interface DemoConfig {
+  /** Generate the demo world on start when the store is empty. */
+  enabled: boolean;
+  seed: number;
+  users: number;
+  artists: number;
+  tracks: number;
+  days: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const config: Config = {
+    env: nodeEnv,
+    host: read.string('HOST', 'localhost'),
+    port: read.integer('PORT', 4000, 0, 65535),
+    dataDir: path.resolve(read.string('DATA_DIR', './data')),
+    mongodbUri: read.url('MONGODB_URI', ['mongodb:', 'mongodb+srv:']),
+    mongodbDatabase: read.string('MONGODB_DATABASE', 'mixtape'),
+    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    adminToken: read.optional('ADMIN_TOKEN'),
+    maxInteractionBatch: read.integer('MAX_INTERACTION_BATCH', 500, 1, 10_000),
+    maxPageSize: read.integer('MAX_PAGE_SIZE', 100, 1, 1000),
+    demo: {
+      enabled: read.boolean('DEMO_DATA', true),
+      seed: read.integer('DEMO_SEED', 42, 0, 2 ** 31 - 1),
+      users: read.integer('DEMO_USERS', 1000, 1, 10_000_000),
+      artists: read.integer('DEMO_ARTISTS', 1500, 1, 10_000_000),
+      tracks: read.integer('DEMO_TRACKS', 10_000, 1, 100_000_000),
+      days: read.integer('DEMO_DAYS', 28, 1, 3650),
+    },
+  };
+  if (config.env === 'production' && !config.adminToken) {
+    problems.push('ADMIN_TOKEN must be set when NODE_ENV=production (it guards admin operations)');
+  }
+  if (config.adminToken !== undefined && config.adminToken.length < 16) {
+    problems.push('ADMIN_TOKEN must be at least 16 characters');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Which adapters the configuration selects, for logs and health output. */
+export function describeMode(config: Config): { store: 'embedded' | 'mongodb'; execution: 'in-process' | 'bullmq' } {
+  return {
+    store: config.mongodbUri ? 'mongodb' : 'embedded',
+    execution: config.redisUrl ? 'bullmq' : 'in-process',
+  };
+}
+
+class EnvReader {
+  constructor(private readonly env: Env, private readonly problems: string[]) {}
+
+  optional(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw);
+      if (!protocols.includes(url.protocol)) {
+        this.problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${url.protocol}//…"`);
+      }
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The popularity baseline: how often each track and artist is engaged with, overall and
+ * within each context segment (time of week, activity, device, weather, country). It learns
+ * online — every stored interaction is observed once — and needs no training run.
+ *
+ * Scoring blends the segment shares the request's context belongs to with the overall share,
+ * each segment weighted by how much evidence it has, so a thin segment falls back to the
+ * overall chart instead of amplifying noise.
+ */
+import { contextSegments } from '../../domain/context-segments.js';
+import type { Interaction, InteractionType, ListeningContext, TargetKind } from '../../domain/types.js';
+
+/** How much one event says "people want this"; skips and dislikes say nothing positive. */
+export const POPULARITY_WEIGHTS: Record<InteractionType, number> = {
+  PLAY: 1, COMPLETE: 1, LIKE: 2, SAVE: 2, SKIP: 0, DISLIKE: 0, TAG: 0.5,
+};
+
+/** Evidence (weighted events) at which a segment counts as much as the overall chart. */
+const SEGMENT_PRIOR = 200;
+/** How many of the top items per segment are considered as candidates. */
+const CANDIDATES_PER_SEGMENT = 2000;
+
+/** How stale a cached chart may get while events arrive: re-sorting per request would cost more. */
+const CHART_REFRESH_MS = 1000;
+
+class Tally {
+  readonly counts = new Map<string, number>();
+  total = 0;
+  private sorted?: [string, number][];
+  private sortedAt = 0;
+  private dirty = false;
+
+  add(id: string, weight: number): void {
+    this.counts.set(id, (this.counts.get(id) ?? 0) + weight);
+    this.total += weight;
+    this.dirty = true;
+  }
+
+  share(id: string): number {
+    return this.total > 0 ? (this.counts.get(id) ?? 0) / this.total : 0;
+  }
+
+  /** The top ids by count, re-sorted at most once per CHART_REFRESH_MS while events arrive. */
+  top(n: number): [string, number][] {
+    const now = Date.now();
+    if (!this.sorted || (this.dirty && now - this.sortedAt >= CHART_REFRESH_MS)) {
+      this.sorted = [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      this.sortedAt = now;
+      this.dirty = false;
+    }
+    return this.sorted.slice(0, n);
+  }
+}
+
+export interface PopularityCandidate {
+  id: string;
+  score: number;
+  /** The segment that lifted this item most above its overall share, if any. */
+  strongestSegment?: string;
+}
+
+/** Resolves the artists of tracks, so track plays also count towards their artists. */
+export type TrackArtistLookup = (trackIds: readonly string[]) => Promise<(readonly string[] | undefined)[]>;
+
+export class ContextPopularity {
+  private readonly overall: Record<TargetKind, Tally> = { TRACK: new Tally(), ARTIST: new Tally() };
+  private readonly bySegment: Record<TargetKind, Map<string, Tally>> = { TRACK: new Map(), ARTIST: new Map() };
+  private observedEvents = 0;
+
+  constructor(private readonly artistsOfTracks: TrackArtistLookup) {}
+
+  get eventsObserved(): number {
+    return this.observedEvents;
+  }
+
+  async observe(events: readonly Interaction[]): Promise<void> {
+    const trackIds = [...new Set(events.filter((e) => e.targetKind === 'TRACK').map((e) => e.targetId))];
+    const artists = await this.artistsOfTracks(trackIds);
+    const artistsByTrack = new Map(trackIds.map((id, i) => [id, artists[i] ?? []]));
+    for (const event of events) {
+      const weight = POPULARITY_WEIGHTS[event.type];
+      this.observedEvents++;
+      if (weight <= 0) continue;
+      const segments = contextSegments(event.context);
+      this.count('TRACK', weight, segments, event.targetKind === 'TRACK' ? [event.targetId] : []);
+      this.count('ARTIST', weight, segments,
+        event.targetKind === 'ARTIST' ? [event.targetId] : (artistsByTrack.get(event.targetId) ?? []));
+    }
+  }
+
+  /**
+   * Items ranked by popularity in this context, best first, skipping `exclude`. Scores are
+   * blended shares (comparable within one call, not across calls).
+   */
+  rank(kind: TargetKind, context: ListeningContext, limit: number, exclude: ReadonlySet<string>): PopularityCandidate[] {
+    const overall = this.overall[kind];
+    const segments = contextSegments(context)
+      .map((key) => ({ key, tally: this.bySegment[kind].get(key) }))
+      .filter((s): s is { key: string; tally: Tally } => s.tally !== undefined && s.tally.total > 0);
+    const candidateIds = new Set<string>();
+    const depth = Math.max(CANDIDATES_PER_SEGMENT, limit + exclude.size);
+    for (const [id] of overall.top(depth)) candidateIds.add(id);
+    for (const { tally } of segments) for (const [id] of tally.top(depth)) candidateIds.add(id);
+
+    const weights = segments.map(({ tally }) => tally.total / (tally.total + SEGMENT_PRIOR));
+    const weightSum = 1 + weights.reduce((a, b) => a + b, 0);
+    const ranked: PopularityCandidate[] = [];
+    for (const id of candidateIds) {
+      if (exclude.has(id)) continue;
+      const base = overall.share(id);
+      let score = base;
+      let strongestSegment: string | undefined;
+      let strongestLift = 1.2; // a segment must lift an item 20% above its overall share to be named
+      segments.forEach(({ key, tally }, i) => {
+        const share = tally.share(id);
+        score += weights[i] * share;
+        const lift = base > 0 ? share / base : 0;
+        if (lift > strongestLift) {
+          strongestLift = lift;
+          strongestSegment = key;
+        }
+      });
+      ranked.push({ id, score: score / weightSum, strongestSegment });
+    }
+    ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    return ranked.slice(0, limit);
+  }
+
+  private count(kind: TargetKind, weight: number, segments: string[], ids: readonly string[]): void {
+    for (const id of ids) {
+      this.overall[kind].add(id, weight);
+      for (const segment of segments) {
+        let tally = this.bySegment[kind].get(segment);
+        if (!tally) this.bySegment[kind].set(segment, (tally = new Tally()));
+        tally.add(id, weight);
+      }
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Artist, TargetKind, Track } from '../domain/types.js';
+import type { RequestContext } from './context.js';
+import { ArtistType, TrackType } from './types/catalogue.type.js';
+import { TargetKindEnum } from './types/enums.js';
+import { ContextInputType } from './types/inputs.js';
+import { RecommendationListType, RecommendationType } from './types/recommendation.type.js';
+
+@Resolver(() => RecommendationType)
+export class RecommendationResolver {
+  @Query(() => RecommendationListType, {
+    description: "Tracks (or artists) for a listener in a context, none they have played. The listener or an admin only.",
+  })
+  async recommendations(
+    @Ctx() ctx: RequestContext,
+    @Arg('userId', () => ID) userId: string,
+    @Arg('context', () => ContextInputType, { nullable: true }) context?: ContextInputType,
+    @Arg('limit', () => Int, { defaultValue: 20 }) limit = 20,
+    @Arg('target', () => TargetKindEnum, { defaultValue: 'TRACK' }) target: TargetKind = 'TRACK',
+  ): Promise<RecommendationListType> {
+    const list = await ctx.services.recommendations.recommend(ctx.viewer, { userId, context, limit, target });
+    return {
+      ...list,
+      items: list.items.map((item, i) => ({ ...item, rank: i + 1, targetId: item.id })),
+    };
+  }
+
+  @FieldResolver(() => TrackType, { nullable: true, description: 'The track, when targetKind is TRACK.' })
+  track(@Root() item: RecommendationType, @Ctx() ctx: RequestContext): Promise<Track | null> | null {
+    return item.targetKind === 'TRACK' ? ctx.loaders.tracks.load(item.targetId) : null;
+  }
+
+  @FieldResolver(() => ArtistType, { nullable: true, description: 'The artist, when targetKind is ARTIST.' })
+  artist(@Root() item: RecommendationType, @Ctx() ctx: RequestContext): Promise<Artist | null> | null {
+    return item.targetKind === 'ARTIST' ? ctx.loaders.artists.load(item.targetId) : null;
+  }
+}

@@ -1,0 +1,40 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { ListeningContext, TargetKind } from '../../domain/types.js';
+import type { RecommendedItem, SourceReport, SourceScore, SourceState } from '../../services/recommendation.service.js';
+import { SourceStateEnum, TargetKindEnum } from './enums.js';
+import { ListeningContextType } from './interaction.type.js';
+import { DateTimeScalar } from './scalars.js';
+
+@ObjectType('SourceScore', { description: 'A candidate source that proposed an item, with its score.' })
+export class SourceScoreType implements SourceScore {
+  @Field(() => String) name!: string;
+  @Field(() => Float) score!: number;
+}
+
+@ObjectType('Recommendation')
+export class RecommendationType implements Omit<RecommendedItem, 'id'> {
+  @Field(() => Int, { description: '1-based position in the list.' }) rank!: number;
+  @Field(() => TargetKindEnum) targetKind!: TargetKind;
+  @Field(() => ID, { description: 'The id of the track or artist.' }) targetId!: string;
+  @Field(() => Float, { description: 'Higher is better; comparable within one list.' }) score!: number;
+  @Field(() => [SourceScoreType]) sources!: SourceScore[];
+  @Field(() => String, { description: 'Why this item is here, in words a listener can read.' }) explanation!: string;
+}
+
+@ObjectType('SourceReport', { description: 'How one candidate source fared for this request.' })
+export class SourceReportType implements SourceReport {
+  @Field(() => String) name!: string;
+  @Field(() => SourceStateEnum) state!: SourceState;
+  @Field(() => Int) candidates!: number;
+  @Field(() => Float) ms!: number;
+}
+
+@ObjectType('RecommendationList')
+export class RecommendationListType {
+  @Field(() => ID) userId!: string;
+  @Field(() => TargetKindEnum) target!: TargetKind;
+  @Field(() => ListeningContextType, { description: 'The context the list was made for, after defaults.' }) context!: ListeningContext;
+  @Field(() => [RecommendationType]) items!: RecommendationType[];
+  @Field(() => [SourceReportType]) sources!: SourceReport[];
+  @Field(() => DateTimeScalar) generatedAt!: number;
+}

@@ -1,0 +1,67 @@
+import type Database from 'better-sqlite3';
+import type { Interaction, TargetKind } from '../../domain/types.js';
+import type { AppendResult, InteractionRepository, Page, PageRequest } from '../ports.js';
+import { countRows, splitNumericKey, toPage } from './sql-helpers.js';
+
+export class SqliteInteractions implements InteractionRepository {
+  constructor(private readonly db: Database.Database) {}
+
+  async append(events: readonly Interaction[]): Promise<AppendResult> {
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO interactions (event_id, user_id, target_kind, ts, doc) VALUES (?, ?, ?, ?, ?)',
+    );
+    const result: AppendResult = { inserted: [], duplicates: [] };
+    // One transaction: a failure part-way rolls the whole batch back.
+    this.db.transaction(() => {
+      for (const event of events) {
+        const { changes } = insert.run(event.eventId, event.userId, event.targetKind, event.context.timestamp, JSON.stringify(event));
+        (changes > 0 ? result.inserted : result.duplicates).push(event.eventId);
+      }
+    })();
+    return result;
+  }
+
+  async listByUser(userId: string, page: PageRequest): Promise<Page<Interaction>> {
+    const after = page.after ? splitNumericKey(page.after) : undefined;
+    const rows = (
+      after
+        ? this.db
+            .prepare(
+              `SELECT doc FROM interactions WHERE user_id = ? AND (ts < ? OR (ts = ? AND event_id < ?))
+               ORDER BY ts DESC, event_id DESC LIMIT ?`,
+            )
+            .all(userId, after.n, after.n, after.id, page.first + 1)
+        : this.db
+            .prepare('SELECT doc FROM interactions WHERE user_id = ? ORDER BY ts DESC, event_id DESC LIMIT ?')
+            .all(userId, page.first + 1)
+    ) as { doc: string }[];
+    return toPage(rows.map((r) => JSON.parse(r.doc) as Interaction), page, (e) => `${e.context.timestamp}:${e.eventId}`);
+  }
+
+  async allOfUser(userId: string, kind?: TargetKind): Promise<Interaction[]> {
+    const rows = (
+      kind
+        ? this.db
+            .prepare('SELECT doc FROM interactions WHERE user_id = ? AND target_kind = ? ORDER BY ts, event_id')
+            .all(userId, kind)
+        : this.db.prepare('SELECT doc FROM interactions WHERE user_id = ? ORDER BY ts, event_id').all(userId)
+    ) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as Interaction);
+  }
+
+  async *scan(batchSize = 10_000): AsyncIterable<Interaction[]> {
+    const next = this.db.prepare('SELECT seq, doc FROM interactions WHERE seq > ? ORDER BY seq LIMIT ?');
+    let after = 0;
+    for (;;) {
+      const rows = next.all(after, batchSize) as { seq: number; doc: string }[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1].seq;
+      yield rows.map((r) => JSON.parse(r.doc) as Interaction);
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  async count(): Promise<number> {
+    return countRows(this.db, 'interactions');
+  }
+}

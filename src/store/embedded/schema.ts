@@ -1,0 +1,67 @@
+/**
+ * Tables of the embedded store. Records are stored whole as JSON (`doc`); the other columns
+ * exist only to filter and order. Side tables index array fields (a track's artists and genres).
+ */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  doc TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS artists (
+  id TEXT PRIMARY KEY,
+  search_text TEXT NOT NULL,
+  doc TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS tracks (
+  id TEXT PRIMARY KEY,
+  search_text TEXT NOT NULL,
+  release_date TEXT,
+  doc TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tracks_release ON tracks (release_date);
+
+CREATE TABLE IF NOT EXISTS track_artists (
+  artist_id TEXT NOT NULL,
+  track_id TEXT NOT NULL,
+  PRIMARY KEY (artist_id, track_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS track_artists_track ON track_artists (track_id);
+
+CREATE TABLE IF NOT EXISTS track_genres (
+  genre TEXT NOT NULL,
+  track_id TEXT NOT NULL,
+  PRIMARY KEY (genre, track_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS track_genres_track ON track_genres (track_id);
+
+CREATE TABLE IF NOT EXISTS playlists (
+  id TEXT PRIMARY KEY,
+  owner_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  doc TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS playlists_owner ON playlists (owner_id, created_at DESC, id DESC);
+
+-- seq gives scans a stable insertion order; event_id makes ingestion idempotent.
+CREATE TABLE IF NOT EXISTS interactions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL,
+  target_kind TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS interactions_user_time ON interactions (user_id, ts DESC, event_id DESC);
+
+CREATE TABLE IF NOT EXISTS model_versions (
+  id TEXT PRIMARY KEY,
+  model TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  doc TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS model_versions_model ON model_versions (model, created_at DESC);
+`;

@@ -1,0 +1,59 @@
+/** A few tests through real HTTP: the binding, the landing page, health and auth headers. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MixtapeApp } from '../../src/app.js';
+import { ADMIN_TOKEN, createTestApp } from '../helpers/app.js';
+import { seedFixtures, userId } from '../helpers/fixtures.js';
+
+describe('HTTP binding', () => {
+  let app: MixtapeApp;
+  let url: string;
+  beforeAll(async () => {
+    app = await createTestApp({ seed: seedFixtures });
+    url = await app.listen();
+  });
+  afterAll(() => app.close());
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('serves a query with the listener from x-user-id', async () => {
+    const response = await post({ query: '{ me { id } }' }, { 'x-user-id': userId(3) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { me: { id: userId(3) } } });
+  });
+
+  it('applies access rules per header: listener, admin token, bad token', async () => {
+    const asListener = await (await post({ query: '{ users(first: 1) { edges { node { id } } } }' }, { 'x-user-id': userId(3) })).json();
+    expect(asListener.errors[0].extensions.code).toBe('FORBIDDEN');
+    const asAdmin = await (await post({ query: '{ users(first: 1) { edges { node { id } } } }' }, { authorization: `Bearer ${ADMIN_TOKEN}` })).json();
+    expect(asAdmin.data.users.edges).toHaveLength(1);
+    const badToken = await post({ query: '{ __typename }' }, { authorization: 'Bearer wrong' });
+    expect(badToken.status).toBe(401);
+    expect((await badToken.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers malformed requests with a 400 and a code, and keeps serving', async () => {
+    const garbled = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(garbled.status).toBe(400);
+    const syntax = await post({ query: '{ track(id: ' });
+    expect(syntax.status).toBe(400);
+    expect((await syntax.json()).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    const unknownField = await post({ query: '{ nothing }' });
+    expect((await unknownField.json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await post({ query: '{ __typename }' })).status).toBe(200);
+  });
+
+  it('shows Apollo Sandbox to a browser outside production', async () => {
+    const response = await fetch(url, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('sandbox');
+  });
+
+  it('reports health and readiness', async () => {
+    const base = url.replace('/graphql', '');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ phase: 'ready', store: 'embedded', execution: 'in-process' });
+  });
+});

@@ -15,7 +15,8 @@ import { createApolloServer, requestContext } from './server/apollo.js';
 import { createHttpServer, type Phase } from './server/http.js';
 import { viewerFromHeaders } from './server/viewer.js';
 import type { Viewer } from './services/access.js';
-import { createServices, type Services, warmUp } from './services/index.js';
+import { startOnlineRuntime, type OnlineRuntime } from './runtime.js';
+import { createServices, type Services } from './services/index.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/ports.js';
 
@@ -35,6 +36,7 @@ export class MixtapeApp {
   private constructor(
     readonly config: Config,
     readonly store: Store,
+    private readonly runtime: OnlineRuntime,
     readonly services: Services,
     readonly schema: GraphQLSchema,
     readonly apollo: ApolloServer<RequestContext>,
@@ -53,15 +55,12 @@ export class MixtapeApp {
         const made = await loadDemoWorld(store, config.demo, progress);
         log(`Demo world: ${made.artists} artists, ${made.tracks} tracks, ${made.users} users, ${made.interactions} interactions in ${(made.ms / 1000).toFixed(1)} s`);
       }
-      const services = createServices(store, config, options.now);
-      const events = await store.interactions.count();
-      progress.start('Warming up online state', events);
-      await warmUp(store, services, (done) => progress.update(done));
-      progress.stop();
+      const runtime = await startOnlineRuntime(config, store, progress);
+      const services = createServices(store, config, runtime.wiring, options.now);
       const schema = await buildMixtapeSchema();
       const apollo = createApolloServer(schema, { production: config.env === 'production' });
       await apollo.start();
-      const app = new MixtapeApp(config, store, services, schema, apollo, log);
+      const app = new MixtapeApp(config, store, runtime, services, schema, apollo, log);
       app.phaseNow = 'ready';
       return app;
     } catch (error) {
@@ -111,6 +110,7 @@ export class MixtapeApp {
     const steps: [string, () => Promise<void>][] = [
       ['http', () => this.stopHttp()],
       ['apollo', () => this.apollo.stop()],
+      ['online runtime', () => this.runtime.close()],
       ['store', () => this.store.close()],
     ];
     for (const [name, step] of steps) {

@@ -18,6 +18,8 @@ export interface Config {
   mongodbDatabase: string;
   /** Set: BullMQ queues and model workers; unset: in-process execution. */
   redisUrl?: string;
+  /** Prefix of every Redis key Mixtape writes (queues and online state). */
+  redisPrefix: string;
   /**
    * Bearer token that grants admin rights. Unset outside production means every request is
    * treated as admin (a local sandbox); production refuses to start without it.
@@ -62,6 +64,7 @@ export function loadConfig(env: Env = process.env): Config {
     mongodbUri: read.url('MONGODB_URI', ['mongodb:', 'mongodb+srv:']),
     mongodbDatabase: read.string('MONGODB_DATABASE', 'mixtape'),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: read.string('REDIS_PREFIX', 'mixtape'),
     adminToken: read.optional('ADMIN_TOKEN'),
     maxInteractionBatch: read.integer('MAX_INTERACTION_BATCH', 500, 1, 10_000),
     maxPageSize: read.integer('MAX_PAGE_SIZE', 100, 1, 1000),

@@ -2,7 +2,8 @@
  * The services a request can use, built once per process from a store and configuration.
  */
 import type { Config } from '../config.js';
-import { ContextPopularity } from '../models/popularity/context-popularity.js';
+import { ContextPopularity, type PopularityModel, type TrackArtistLookup } from '../models/popularity/context-popularity.js';
+import type { Interaction } from '../domain/types.js';
 import type { Store } from '../store/ports.js';
 import { CatalogueService } from './catalogue.service.js';
 import { IngestionService } from './ingestion.service.js';
@@ -16,15 +17,38 @@ export interface Services {
   playlists: PlaylistService;
   ingestion: IngestionService;
   recommendations: RecommendationService;
-  popularity: ContextPopularity;
+  popularity: PopularityModel;
+}
+
+/** Where online state lives and how stored signals reach it; see src/runtime.ts. */
+export interface OnlineWiring {
+  popularity: PopularityModel;
+  /** Delivers stored events to the online learners (in-process, or a queue in distributed mode). */
+  deliverSignals(events: readonly Interaction[]): Promise<void>;
+}
+
+/** The artists of tracks, read from the store (popularity counts track plays for artists too). */
+export function trackArtistLookup(store: Store): TrackArtistLookup {
+  return async (trackIds) => (await store.tracks.getMany(trackIds)).map((t) => t?.artistIds);
+}
+
+/** Embedded wiring: popularity in memory, signals applied in-process. */
+export function inProcessWiring(store: Store): OnlineWiring {
+  const popularity = new ContextPopularity(trackArtistLookup(store));
+  return { popularity, deliverSignals: (events) => popularity.observe(events) };
 }
 
 export type ServiceConfig = Pick<Config, 'maxPageSize' | 'maxInteractionBatch'>;
 
-export function createServices(store: Store, config: ServiceConfig, now: () => number = Date.now): Services {
-  const popularity = new ContextPopularity(async (trackIds) => (await store.tracks.getMany(trackIds)).map((t) => t?.artistIds));
+export function createServices(
+  store: Store,
+  config: ServiceConfig,
+  wiring: OnlineWiring = inProcessWiring(store),
+  now: () => number = Date.now,
+): Services {
+  const { popularity } = wiring;
   const ingestion = new IngestionService(store, config.maxInteractionBatch, now);
-  ingestion.onStored((events) => popularity.observe(events));
+  ingestion.onStored((events) => wiring.deliverSignals(events));
   return {
     catalogue: new CatalogueService(store, config.maxPageSize),
     users: new UserService(store, config.maxPageSize),
@@ -35,11 +59,11 @@ export function createServices(store: Store, config: ServiceConfig, now: () => n
   };
 }
 
-/** Rebuilds the online state (popularity) from every stored interaction, with progress. */
-export async function warmUp(store: Store, services: Services, onProgress: (done: number) => void = () => {}): Promise<void> {
+/** Rebuilds online state (popularity) from every stored interaction, with progress. */
+export async function warmUp(store: Store, popularity: PopularityModel, onProgress: (done: number) => void = () => {}): Promise<void> {
   let done = 0;
   for await (const batch of store.interactions.scan(20_000)) {
-    await services.popularity.observe(batch);
+    await popularity.observe(batch);
     done += batch.length;
     onProgress(done);
   }

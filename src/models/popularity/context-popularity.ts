@@ -52,6 +52,13 @@ class Tally {
   }
 }
 
+/** The popularity model's contract, kept by the in-memory and the Redis implementation. */
+export interface PopularityModel {
+  /** Counts stored events (each once; skips and dislikes count nothing). */
+  observe(events: readonly Interaction[]): Promise<void>;
+  rank(kind: TargetKind, context: ListeningContext, limit: number, exclude: ReadonlySet<string>): Promise<PopularityCandidate[]>;
+}
+
 export interface PopularityCandidate {
   id: string;
   score: number;
@@ -62,7 +69,71 @@ export interface PopularityCandidate {
 /** Resolves the artists of tracks, so track plays also count towards their artists. */
 export type TrackArtistLookup = (trackIds: readonly string[]) => Promise<(readonly string[] | undefined)[]>;
 
-export class ContextPopularity {
+/** How deep into each chart to look for candidates. */
+export function candidateDepth(limit: number, excluded: number): number {
+  return Math.max(CANDIDATES_PER_SEGMENT, limit + excluded);
+}
+
+export interface SegmentShares {
+  key: string;
+  /** Total weighted events in the segment. */
+  evidence: number;
+  share(id: string): number;
+}
+
+/**
+ * The blend both implementations score with: overall share plus each segment's share,
+ * weighted by the segment's evidence; names the segment that lifts an item most.
+ */
+export function blendPopularity(
+  candidates: readonly string[],
+  overallShare: (id: string) => number,
+  segments: readonly SegmentShares[],
+  limit: number,
+): PopularityCandidate[] {
+  const weights = segments.map((s) => s.evidence / (s.evidence + SEGMENT_PRIOR));
+  const weightSum = 1 + weights.reduce((a, b) => a + b, 0);
+  const ranked: PopularityCandidate[] = [];
+  for (const id of candidates) {
+    const base = overallShare(id);
+    let score = base;
+    let strongestSegment: string | undefined;
+    let strongestLift = 1.2; // a segment must lift an item 20% above its overall share to be named
+    segments.forEach((segment, i) => {
+      const share = segment.share(id);
+      score += weights[i] * share;
+      const lift = base > 0 ? share / base : 0;
+      if (lift > strongestLift) {
+        strongestLift = lift;
+        strongestSegment = segment.key;
+      }
+    });
+    ranked.push({ id, score: score / weightSum, strongestSegment });
+  }
+  ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+  return ranked.slice(0, limit);
+}
+
+/** Splits events into weighted counts per (kind, segment, item); track plays also count for their artists. */
+export async function countEvents(
+  events: readonly Interaction[],
+  artistsOfTracks: TrackArtistLookup,
+  count: (kind: TargetKind, weight: number, segments: string[], ids: readonly string[]) => void,
+): Promise<void> {
+  const trackIds = [...new Set(events.filter((e) => e.targetKind === 'TRACK').map((e) => e.targetId))];
+  const artists = await artistsOfTracks(trackIds);
+  const artistsByTrack = new Map(trackIds.map((id, i) => [id, artists[i] ?? []]));
+  for (const event of events) {
+    const weight = POPULARITY_WEIGHTS[event.type];
+    if (weight <= 0) continue;
+    const segments = contextSegments(event.context);
+    count('TRACK', weight, segments, event.targetKind === 'TRACK' ? [event.targetId] : []);
+    count('ARTIST', weight, segments, event.targetKind === 'ARTIST' ? [event.targetId] : (artistsByTrack.get(event.targetId) ?? []));
+  }
+}
+
+/** The embedded implementation: counts in memory, rebuilt from the store at start-up. */
+export class ContextPopularity implements PopularityModel {
   private readonly overall: Record<TargetKind, Tally> = { TRACK: new Tally(), ARTIST: new Tally() };
   private readonly bySegment: Record<TargetKind, Map<string, Tally>> = { TRACK: new Map(), ARTIST: new Map() };
   private observedEvents = 0;
@@ -74,56 +145,29 @@ export class ContextPopularity {
   }
 
   async observe(events: readonly Interaction[]): Promise<void> {
-    const trackIds = [...new Set(events.filter((e) => e.targetKind === 'TRACK').map((e) => e.targetId))];
-    const artists = await this.artistsOfTracks(trackIds);
-    const artistsByTrack = new Map(trackIds.map((id, i) => [id, artists[i] ?? []]));
-    for (const event of events) {
-      const weight = POPULARITY_WEIGHTS[event.type];
-      this.observedEvents++;
-      if (weight <= 0) continue;
-      const segments = contextSegments(event.context);
-      this.count('TRACK', weight, segments, event.targetKind === 'TRACK' ? [event.targetId] : []);
-      this.count('ARTIST', weight, segments,
-        event.targetKind === 'ARTIST' ? [event.targetId] : (artistsByTrack.get(event.targetId) ?? []));
-    }
+    this.observedEvents += events.length;
+    await countEvents(events, this.artistsOfTracks, (kind, weight, segments, ids) => this.count(kind, weight, segments, ids));
   }
 
   /**
    * Items ranked by popularity in this context, best first, skipping `exclude`. Scores are
    * blended shares (comparable within one call, not across calls).
    */
-  rank(kind: TargetKind, context: ListeningContext, limit: number, exclude: ReadonlySet<string>): PopularityCandidate[] {
+  async rank(kind: TargetKind, context: ListeningContext, limit: number, exclude: ReadonlySet<string>): Promise<PopularityCandidate[]> {
     const overall = this.overall[kind];
     const segments = contextSegments(context)
       .map((key) => ({ key, tally: this.bySegment[kind].get(key) }))
       .filter((s): s is { key: string; tally: Tally } => s.tally !== undefined && s.tally.total > 0);
     const candidateIds = new Set<string>();
-    const depth = Math.max(CANDIDATES_PER_SEGMENT, limit + exclude.size);
+    const depth = candidateDepth(limit, exclude.size);
     for (const [id] of overall.top(depth)) candidateIds.add(id);
     for (const { tally } of segments) for (const [id] of tally.top(depth)) candidateIds.add(id);
-
-    const weights = segments.map(({ tally }) => tally.total / (tally.total + SEGMENT_PRIOR));
-    const weightSum = 1 + weights.reduce((a, b) => a + b, 0);
-    const ranked: PopularityCandidate[] = [];
-    for (const id of candidateIds) {
-      if (exclude.has(id)) continue;
-      const base = overall.share(id);
-      let score = base;
-      let strongestSegment: string | undefined;
-      let strongestLift = 1.2; // a segment must lift an item 20% above its overall share to be named
-      segments.forEach(({ key, tally }, i) => {
-        const share = tally.share(id);
-        score += weights[i] * share;
-        const lift = base > 0 ? share / base : 0;
-        if (lift > strongestLift) {
-          strongestLift = lift;
-          strongestSegment = key;
-        }
-      });
-      ranked.push({ id, score: score / weightSum, strongestSegment });
-    }
-    ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-    return ranked.slice(0, limit);
+    return blendPopularity(
+      [...candidateIds].filter((id) => !exclude.has(id)),
+      (id) => overall.share(id),
+      segments.map(({ key, tally }) => ({ key, evidence: tally.total, share: (id: string) => tally.share(id) })),
+      limit,
+    );
   }
 
   private count(kind: TargetKind, weight: number, segments: string[], ids: readonly string[]): void {

@@ -1,0 +1,39 @@
+/**
+ * Chooses where online state lives from configuration. Embedded: in this process, rebuilt
+ * from the store at start-up. Distributed (REDIS_URL): in Redis, shared by every API replica;
+ * stored signals travel as BullMQ jobs to `npm run worker`, which keeps that state current
+ * and rebuilds it from the store when Redis has none.
+ */
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import type { Progress } from './lib/progress.js';
+import { RedisPopularity } from './models/popularity/redis-popularity.js';
+import { inProcessWiring, type OnlineWiring, trackArtistLookup, warmUp } from './services/index.js';
+import type { Store } from './store/ports.js';
+import { SignalQueue } from './workers/signal-queue.js';
+
+export interface OnlineRuntime {
+  wiring: OnlineWiring;
+  close(): Promise<void>;
+}
+
+export async function startOnlineRuntime(config: Config, store: Store, progress: Progress): Promise<OnlineRuntime> {
+  if (!config.redisUrl) {
+    const wiring = inProcessWiring(store);
+    progress.start('Warming up online state', await store.interactions.count());
+    await warmUp(store, wiring.popularity, (done) => progress.update(done));
+    progress.stop();
+    return { wiring, close: async () => {} };
+  }
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  await redis.connect();
+  const popularity = new RedisPopularity(redis, trackArtistLookup(store), config.redisPrefix);
+  const signals = new SignalQueue(config.redisUrl, config.redisPrefix);
+  return {
+    wiring: { popularity, deliverSignals: async (events) => void (await signals.publish(events)) },
+    close: async () => {
+      await signals.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -6,7 +6,7 @@
 import { describeSegment } from '../domain/context-segments.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { ListeningContext, TargetKind } from '../domain/types.js';
-import type { ContextPopularity } from '../models/popularity/context-popularity.js';
+import type { PopularityModel } from '../models/popularity/context-popularity.js';
 import type { Store } from '../store/ports.js';
 import { assertCanActFor, type Viewer } from './access.js';
 import { type ContextInput, toContext, validateContext } from './ingestion.service.js';
@@ -55,7 +55,7 @@ export const MAX_RECOMMENDATIONS = 500;
 export class RecommendationService {
   constructor(
     private readonly store: Store,
-    private readonly popularity: ContextPopularity,
+    private readonly popularity: PopularityModel,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -75,7 +75,7 @@ export class RecommendationService {
     const exclude = await this.heardOrRejected(request.userId, request.target);
 
     const started = performance.now();
-    const ranked = this.popularity.rank(request.target, context, request.limit, exclude);
+    const ranked = await this.popularity.rank(request.target, context, request.limit, exclude);
     const items = ranked.map(
       (candidate): RecommendedItem => ({
         targetKind: request.target,

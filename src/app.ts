@@ -57,16 +57,31 @@ export class MixtapeApp {
       }
       const runtime = await startOnlineRuntime(config, store, progress);
       const services = createServices(store, config, runtime.wiring, options.now);
+      await services.cf.syncWithStore();
+      // Embedded mode trains what it needs before serving; in distributed mode workers train.
+      if (config.trainOnStart && !config.redisUrl) await services.training.trainMissing(progress, log);
       const schema = await buildMixtapeSchema();
       const apollo = createApolloServer(schema, { production: config.env === 'production' });
       await apollo.start();
       const app = new MixtapeApp(config, store, runtime, services, schema, apollo, log);
       app.phaseNow = 'ready';
+      app.startModelSync();
       return app;
     } catch (error) {
       await store.close();
       throw error;
     }
+  }
+
+  private modelSync?: NodeJS.Timeout;
+
+  /** Replicas pick up versions activated elsewhere (a worker's training, another replica's rollback). */
+  private startModelSync(): void {
+    if (this.config.modelSyncSeconds <= 0) return;
+    this.modelSync = setInterval(() => {
+      this.services.cf.syncWithStore().catch((error: unknown) => this.log(`model sync failed: ${String(error)}`));
+    }, this.config.modelSyncSeconds * 1000);
+    this.modelSync.unref();
   }
 
   get phase(): Phase {
@@ -107,6 +122,7 @@ export class MixtapeApp {
 
   private async shutDown(): Promise<void> {
     this.phaseNow = 'draining';
+    clearInterval(this.modelSync);
     const steps: [string, () => Promise<void>][] = [
       ['http', () => this.stopHttp()],
       ['apollo', () => this.apollo.stop()],

@@ -25,6 +25,14 @@ export interface Config {
    * treated as admin (a local sandbox); production refuses to start without it.
    */
   adminToken?: string;
+  /** Where trained model versions keep their artifacts. */
+  artifactsDir: string;
+  /** Train models that have data but no serving version when the API starts (embedded mode). */
+  trainOnStart: boolean;
+  /** ANN index for CF serving: exact for small catalogues, USearch for large ones ('auto'). */
+  annIndex: 'auto' | 'usearch' | 'exact';
+  /** How often an API replica checks the store for newly activated model versions (0: never). */
+  modelSyncSeconds: number;
   /** Most events accepted by one recordInteractions call. */
   maxInteractionBatch: number;
   /** Most items one page of a connection may ask for. */
@@ -66,6 +74,10 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: read.string('REDIS_PREFIX', 'mixtape'),
     adminToken: read.optional('ADMIN_TOKEN'),
+    artifactsDir: '',
+    trainOnStart: read.boolean('TRAIN_ON_START', true),
+    annIndex: read.oneOf('ANN_INDEX', ['auto', 'usearch', 'exact'] as const, 'auto'),
+    modelSyncSeconds: read.integer('MODEL_SYNC_SECONDS', 30, 0, 86_400),
     maxInteractionBatch: read.integer('MAX_INTERACTION_BATCH', 500, 1, 10_000),
     maxPageSize: read.integer('MAX_PAGE_SIZE', 100, 1, 1000),
     demo: {
@@ -77,6 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
       days: read.integer('DEMO_DAYS', 28, 1, 3650),
     },
   };
+  config.artifactsDir = path.resolve(read.string('ARTIFACTS_DIR', path.join(config.dataDir, 'models')));
   if (config.env === 'production' && !config.adminToken) {
     problems.push('ADMIN_TOKEN must be set when NODE_ENV=production (it guards admin operations)');
   }

@@ -4,7 +4,12 @@ import type { RequestContext } from './context.js';
 import { ArtistType, TrackType } from './types/catalogue.type.js';
 import { TargetKindEnum } from './types/enums.js';
 import { ContextInputType } from './types/inputs.js';
-import { RecommendationListType, RecommendationType } from './types/recommendation.type.js';
+import type { RecommendedItem } from '../services/recommendation.service.js';
+import { RecommendationListType, RecommendationType, SimilarListType } from './types/recommendation.type.js';
+
+function ranked(items: readonly RecommendedItem[]): RecommendationType[] {
+  return items.map((item, i) => ({ ...item, rank: i + 1, targetId: item.id }));
+}
 
 @Resolver(() => RecommendationType)
 export class RecommendationResolver {
@@ -18,11 +23,28 @@ export class RecommendationResolver {
     @Arg('limit', () => Int, { defaultValue: 20 }) limit = 20,
     @Arg('target', () => TargetKindEnum, { defaultValue: 'TRACK' }) target: TargetKind = 'TRACK',
   ): Promise<RecommendationListType> {
-    const list = await ctx.services.recommendations.recommend(ctx.viewer, { userId, context, limit, target });
-    return {
-      ...list,
-      items: list.items.map((item, i) => ({ ...item, rank: i + 1, targetId: item.id })),
-    };
+    const list = await ctx.services.recommendations.recommend(ctx.viewer, { userId, context, limit, target }, ctx.loaders);
+    return { ...list, items: ranked(list.items) };
+  }
+
+  @Query(() => SimilarListType, { description: 'Tracks whose listeners overlap most with this track\'s (collaborative filtering).' })
+  async similarTracks(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('limit', () => Int, { defaultValue: 20 }) limit = 20,
+  ): Promise<SimilarListType> {
+    const list = await ctx.services.recommendations.similar('TRACK', id, limit, ctx.loaders);
+    return { ...list, items: ranked(list.items) };
+  }
+
+  @Query(() => SimilarListType, { description: 'Artists whose listeners overlap most with this artist\'s (collaborative filtering).' })
+  async similarArtists(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('limit', () => Int, { defaultValue: 20 }) limit = 20,
+  ): Promise<SimilarListType> {
+    const list = await ctx.services.recommendations.similar('ARTIST', id, limit, ctx.loaders);
+    return { ...list, items: ranked(list.items) };
   }
 
   @FieldResolver(() => TrackType, { nullable: true, description: 'The track, when targetKind is TRACK.' })

@@ -3,12 +3,13 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { ArtistResolver, TrackResolver } from './catalogue.resolver.js';
 import { InteractionResolver } from './interaction.resolver.js';
+import { ModelResolver } from './model.resolver.js';
 import { PlaylistResolver } from './playlist.resolver.js';
 import { RecommendationResolver } from './recommendation.resolver.js';
 import { UserResolver } from './user.resolver.js';
 
 export const resolvers = [
-  UserResolver, TrackResolver, ArtistResolver, PlaylistResolver, InteractionResolver, RecommendationResolver,
+  UserResolver, TrackResolver, ArtistResolver, PlaylistResolver, InteractionResolver, RecommendationResolver, ModelResolver,
 ] as const;
 
 export function buildMixtapeSchema(): Promise<GraphQLSchema> {

@@ -42,5 +42,5 @@ export function createApolloServer(schema: GraphQLSchema, options: ApolloOptions
 
 /** A request's context: the loaders are new for every request, so nothing is cached across requests. */
 export function requestContext(viewer: Viewer, services: Services, store: Store): RequestContext {
-  return { viewer, services, loaders: createLoaders(store) };
+  return { viewer, services, loaders: createLoaders(store, services.cf) };
 }

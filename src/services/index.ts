@@ -6,6 +6,10 @@ import { ContextPopularity, type PopularityModel, type TrackArtistLookup } from 
 import type { Interaction } from '../domain/types.js';
 import type { Store } from '../store/ports.js';
 import { CatalogueService } from './catalogue.service.js';
+import { type BundleLoader, CfServing } from './cf-serving.js';
+import { ModelService } from './model.service.js';
+import { loadCfBundle } from './training/cf-artifacts.js';
+import { TrainingService } from './training/training.service.js';
 import { IngestionService } from './ingestion.service.js';
 import { PlaylistService } from './playlist.service.js';
 import { RecommendationService } from './recommendation.service.js';
@@ -18,6 +22,9 @@ export interface Services {
   ingestion: IngestionService;
   recommendations: RecommendationService;
   popularity: PopularityModel;
+  models: ModelService;
+  cf: CfServing;
+  training: TrainingService;
 }
 
 /** Where online state lives and how stored signals reach it; see src/runtime.ts. */
@@ -38,15 +45,21 @@ export function inProcessWiring(store: Store): OnlineWiring {
   return { popularity, deliverSignals: (events) => popularity.observe(events) };
 }
 
-export type ServiceConfig = Pick<Config, 'maxPageSize' | 'maxInteractionBatch'>;
+export type ServiceConfig = Pick<Config, 'maxPageSize' | 'maxInteractionBatch' | 'artifactsDir' | 'annIndex'>;
 
 export function createServices(
   store: Store,
   config: ServiceConfig,
   wiring: OnlineWiring = inProcessWiring(store),
   now: () => number = Date.now,
+  loadBundle: BundleLoader = loadCfBundle,
 ): Services {
   const { popularity } = wiring;
+  const cf = new CfServing(store, loadBundle);
+  const models = new ModelService(store);
+  models.onActivated(async (version) => {
+    if (version.model.startsWith('cf:')) await cf.activate(version);
+  });
   const ingestion = new IngestionService(store, config.maxInteractionBatch, now);
   ingestion.onStored((events) => wiring.deliverSignals(events));
   return {
@@ -54,8 +67,11 @@ export function createServices(
     users: new UserService(store, config.maxPageSize),
     playlists: new PlaylistService(store, config.maxPageSize, now),
     ingestion,
-    recommendations: new RecommendationService(store, popularity, now),
+    recommendations: new RecommendationService(store, popularity, cf, now),
     popularity,
+    models,
+    cf,
+    training: new TrainingService(store, models, { artifactsDir: config.artifactsDir, ann: config.annIndex }),
   };
 }
 

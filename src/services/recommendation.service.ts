@@ -1,15 +1,21 @@
 /**
- * Recommendations for one listener in one context. Until the learned models land, candidates
- * come from the context-popularity baseline: what is played most in situations like this one,
- * never anything the listener has already played or disliked.
+ * Recommendations for one listener in one context, and items similar to an item.
+ *
+ * Candidates come from collaborative filtering (the listener's folded-in vector → ANN over
+ * item factors) when a trained version serves and the listener has feedback it knows, and
+ * from popularity in the listener's context otherwise and to fill up. Nothing the listener
+ * has played, skipped or disliked is ever proposed. Every item names the sources that
+ * proposed it and says why in words.
  */
 import { describeSegment } from '../domain/context-segments.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { ListeningContext, TargetKind } from '../domain/types.js';
+import type { Interaction, ListeningContext, TargetKind } from '../domain/types.js';
 import type { PopularityModel } from '../models/popularity/context-popularity.js';
 import type { Store } from '../store/ports.js';
 import { assertCanActFor, type Viewer } from './access.js';
+import type { CfBundle, CfServing, FoldInInput } from './cf-serving.js';
 import { type ContextInput, toContext, validateContext } from './ingestion.service.js';
+import type { Loaders } from './loaders.js';
 import { Problems } from './validation.js';
 
 export interface RecommendationRequest {
@@ -39,6 +45,8 @@ export interface SourceReport {
   state: SourceState;
   candidates: number;
   ms: number;
+  /** The model version the source used, when it has one. */
+  modelVersion?: string;
 }
 
 export interface RecommendationList {
@@ -50,16 +58,31 @@ export interface RecommendationList {
   generatedAt: number;
 }
 
+export interface SimilarList {
+  seedId: string;
+  target: TargetKind;
+  items: RecommendedItem[];
+  sources: SourceReport[];
+}
+
 export const MAX_RECOMMENDATIONS = 500;
+
+/** A CF candidate with the history item that explains it. */
+interface CfCandidate {
+  id: string;
+  score: number;
+  because?: string;
+}
 
 export class RecommendationService {
   constructor(
     private readonly store: Store,
     private readonly popularity: PopularityModel,
+    private readonly cf: CfServing,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async recommend(viewer: Viewer, request: RecommendationRequest): Promise<RecommendationList> {
+  async recommend(viewer: Viewer, request: RecommendationRequest, loaders: Loaders): Promise<RecommendationList> {
     const now = this.now();
     const problems = new Problems();
     problems.id('userId', request.userId);
@@ -67,17 +90,45 @@ export class RecommendationService {
     validateContext(problems, 'context', request.context, now);
     problems.throwIfAny('recommendation request');
     assertCanActFor(viewer, request.userId);
-    const [user] = await this.store.users.getMany([request.userId]);
+    const user = await loaders.users.load(request.userId);
     if (!user) throw new NotFoundError('User', request.userId, 'userId');
 
     const context = toContext(request.context ?? { timezone: user.timezone }, now);
     if (!context.timezone && user.timezone) context.timezone = user.timezone;
-    const exclude = await this.heardOrRejected(request.userId, request.target);
+    const history = await this.store.interactions.allOfUser(request.userId);
+    const artistsOfTrack = request.target === 'ARTIST' ? await this.artistsOfHistoryTracks(history, loaders) : undefined;
+    const exclude = heardOrRejected(history, request.target, artistsOfTrack);
 
-    const started = performance.now();
-    const ranked = await this.popularity.rank(request.target, context, request.limit, exclude);
-    const items = ranked.map(
-      (candidate): RecommendedItem => ({
+    const reports: SourceReport[] = [];
+    const cfCandidates = await this.timed(reports, 'cf', () => this.cfCandidates(request, history, exclude, artistsOfTrack, loaders));
+    const popular = await this.timed(reports, 'popularity', async () => {
+      const ranked = await this.popularity.rank(request.target, context, request.limit, exclude);
+      return { items: ranked };
+    });
+
+    const items: RecommendedItem[] = [];
+    const chosen = new Set<string>();
+    const popularById = new Map(popular.map((p) => [p.id, p]));
+    const names = await this.names(request.target, cfCandidates.flatMap((c) => (c.because ? [c.because] : [])), loaders);
+    for (const candidate of cfCandidates) {
+      if (items.length >= request.limit) break;
+      const sources: SourceScore[] = [{ name: 'cf', score: candidate.score }];
+      const alsoPopular = popularById.get(candidate.id);
+      if (alsoPopular) sources.push({ name: alsoPopular.strongestSegment ? 'popular-in-context' : 'popular', score: alsoPopular.score });
+      const because = candidate.because ? names.get(candidate.because) : undefined;
+      items.push({
+        targetKind: request.target,
+        id: candidate.id,
+        score: candidate.score,
+        sources,
+        explanation: because ? `Listeners of ${because} also play this` : 'Listeners with your taste play this',
+      });
+      chosen.add(candidate.id);
+    }
+    for (const candidate of popular) {
+      if (items.length >= request.limit) break;
+      if (chosen.has(candidate.id)) continue;
+      items.push({
         targetKind: request.target,
         id: candidate.id,
         score: candidate.score,
@@ -85,30 +136,116 @@ export class RecommendationService {
         explanation: candidate.strongestSegment
           ? `Popular with listeners ${describeSegment(candidate.strongestSegment)}, and new to you`
           : `One of the most played ${request.target === 'TRACK' ? 'tracks' : 'artists'} right now, and new to you`,
-      }),
-    );
-    const report: SourceReport = {
-      name: 'popularity',
-      state: items.length > 0 ? 'OK' : 'EMPTY',
-      candidates: items.length,
-      ms: performance.now() - started,
-    };
-    return { userId: request.userId, target: request.target, context, items, sources: [report], generatedAt: now };
+      });
+    }
+    const bundle = this.cf.bundle(request.target);
+    if (bundle) reports[0].modelVersion = bundle.version.id;
+    return { userId: request.userId, target: request.target, context, items, sources: reports, generatedAt: now };
   }
 
-  /** Everything the listener has played, skipped or disliked: for artists, also the artists of their tracks. */
-  private async heardOrRejected(userId: string, target: TargetKind): Promise<Set<string>> {
-    const events = await this.store.interactions.allOfUser(userId);
-    const ids = new Set<string>();
-    const trackIds = new Set<string>();
-    for (const event of events) {
-      if (event.targetKind === target) ids.add(event.targetId);
-      if (event.targetKind === 'TRACK') trackIds.add(event.targetId);
-    }
-    if (target === 'ARTIST' && trackIds.size > 0) {
-      const tracks = await this.store.tracks.getMany([...trackIds]);
-      for (const track of tracks) for (const artistId of track?.artistIds ?? []) ids.add(artistId);
-    }
-    return ids;
+  /** Items whose listeners overlap most with this item's (cosine of CF item factors). */
+  async similar(kind: TargetKind, id: string, limit: number, loaders: Loaders): Promise<SimilarList> {
+    const problems = new Problems();
+    problems.id('id', id);
+    problems.range('limit', limit, 1, MAX_RECOMMENDATIONS, true);
+    problems.throwIfAny('similar-items request');
+    const exists = kind === 'TRACK' ? await loaders.tracks.load(id) : await loaders.artists.load(id);
+    if (!exists) throw new NotFoundError(kind === 'TRACK' ? 'Track' : 'Artist', id, 'id');
+    const started = performance.now();
+    const bundle = this.cf.bundle(kind);
+    const seed = bundle?.items.get(id);
+    const vector = bundle ? this.cf.itemVector(bundle, id) : undefined;
+    const hits = bundle && vector && seed !== undefined
+      ? await loaders.ann.load({ kind, index: 'similar', vector, k: limit, exclude: new Set([seed]) })
+      : [];
+    const name = kind === 'TRACK' ? (exists as { title: string }).title : (exists as { name: string }).name;
+    const items = hits.map((hit): RecommendedItem => ({
+      targetKind: kind,
+      id: bundle!.items.ids[hit.key],
+      score: hit.score,
+      sources: [{ name: 'cf-similar', score: hit.score }],
+      explanation: `Listeners of ${name} also play this`,
+    }));
+    const report: SourceReport = {
+      name: 'cf-similar', state: items.length > 0 ? 'OK' : 'EMPTY', candidates: items.length, ms: performance.now() - started,
+      ...(bundle ? { modelVersion: bundle.version.id } : {}),
+    };
+    return { seedId: id, target: kind, items, sources: [report] };
   }
+
+  private async cfCandidates(
+    request: RecommendationRequest,
+    history: readonly Interaction[],
+    exclude: ReadonlySet<string>,
+    artistsOfTrack: ReadonlyMap<string, readonly string[]> | undefined,
+    loaders: Loaders,
+  ): Promise<{ items: CfCandidate[] }> {
+    const bundle = this.cf.bundle(request.target);
+    if (!bundle) return { items: [] };
+    const feedback = this.cf.feedbackOf(bundle, history, artistsOfTrack);
+    const vector = this.cf.userVector(bundle, request.userId, feedback);
+    if (!vector) return { items: [] };
+    const excludeKeys = new Set<number>();
+    for (const id of exclude) {
+      const key = bundle.items.get(id);
+      if (key !== undefined) excludeKeys.add(key);
+    }
+    const hits = await loaders.ann.load({ kind: request.target, index: 'user', vector, k: request.limit, exclude: excludeKeys });
+    return { items: this.explain(bundle, hits, feedback) };
+  }
+
+  private explain(bundle: CfBundle, hits: readonly { key: number; score: number }[], feedback: FoldInInput): CfCandidate[] {
+    const closest = this.cf.closestInHistory(bundle, hits.map((h) => h.key), feedback);
+    return hits.map((hit, i) => ({
+      id: bundle.items.ids[hit.key],
+      score: hit.score,
+      because: closest[i].item >= 0 ? bundle.items.ids[closest[i].item] : undefined,
+    }));
+  }
+
+  /** Display names (track titles or artist names) by id, read in one batch. */
+  private async names(kind: TargetKind, ids: readonly string[], loaders: Loaders): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    const names = new Map<string, string>();
+    if (kind === 'TRACK') {
+      const tracks = await loaders.tracks.loadMany(unique);
+      tracks.forEach((t, i) => t && !(t instanceof Error) && names.set(unique[i], t.title));
+    } else {
+      const artists = await loaders.artists.loadMany(unique);
+      artists.forEach((a, i) => a && !(a instanceof Error) && names.set(unique[i], a.name));
+    }
+    return names;
+  }
+
+  private async artistsOfHistoryTracks(history: readonly Interaction[], loaders: Loaders): Promise<Map<string, readonly string[]>> {
+    const trackIds = [...new Set(history.filter((e) => e.targetKind === 'TRACK').map((e) => e.targetId))];
+    const tracks = await loaders.tracks.loadMany(trackIds);
+    const map = new Map<string, readonly string[]>();
+    tracks.forEach((t, i) => map.set(trackIds[i], t && !(t instanceof Error) ? t.artistIds : []));
+    return map;
+  }
+
+  /** Runs a candidate source, recording its state, count and time; a failing source is reported, not fatal. */
+  private async timed<T>(reports: SourceReport[], name: string, run: () => Promise<{ items: T[] }>): Promise<T[]> {
+    const started = performance.now();
+    try {
+      const { items } = await run();
+      reports.push({ name, state: items.length > 0 ? 'OK' : 'EMPTY', candidates: items.length, ms: performance.now() - started });
+      return items;
+    } catch (error) {
+      console.error(`candidate source ${name} failed:`, error);
+      reports.push({ name, state: 'FAILED', candidates: 0, ms: performance.now() - started });
+      return [];
+    }
+  }
+}
+
+/** Everything the listener has played, skipped or disliked; for artists, also the artists of their tracks. */
+function heardOrRejected(history: readonly Interaction[], target: TargetKind, artistsOfTrack?: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const ids = new Set<string>();
+  for (const event of history) {
+    if (event.targetKind === target) ids.add(event.targetId);
+    else if (target === 'ARTIST' && event.targetKind === 'TRACK') for (const a of artistsOfTrack?.get(event.targetId) ?? []) ids.add(a);
+  }
+  return ids;
 }

@@ -2,6 +2,9 @@
  * A Mixtape app on an in-memory store for API tests, and a typed way to run operations
  * through Apollo's executeOperation (no HTTP) as a given viewer.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { MixtapeApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -17,7 +20,11 @@ export const anonymous: Viewer = { isAdmin: false };
 export async function createTestApp(options: { store?: Store; seed?: (store: Store) => Promise<void>; env?: Record<string, string> } = {}) {
   const store = options.store ?? new EmbeddedStore(':memory:');
   await options.seed?.(store);
-  const config = loadConfig({ NODE_ENV: 'test', DEMO_DATA: 'false', ADMIN_TOKEN, PORT: '0', HOST: '127.0.0.1', ...options.env });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mixtape-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test', DEMO_DATA: 'false', ADMIN_TOKEN, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir,
+    TRAIN_ON_START: 'false', MODEL_SYNC_SECONDS: '0', ...options.env,
+  });
   return MixtapeApp.create(config, { store, log: () => {} });
 }
 

@@ -27,6 +27,7 @@ export class SourceReportType implements SourceReport {
   @Field(() => SourceStateEnum) state!: SourceState;
   @Field(() => Int) candidates!: number;
   @Field(() => Float) ms!: number;
+  @Field(() => String, { nullable: true, description: 'The model version the source used.' }) modelVersion?: string;
 }
 
 @ObjectType('RecommendationList')
@@ -37,4 +38,12 @@ export class RecommendationListType {
   @Field(() => [RecommendationType]) items!: RecommendationType[];
   @Field(() => [SourceReportType]) sources!: SourceReport[];
   @Field(() => DateTimeScalar) generatedAt!: number;
+}
+
+@ObjectType('SimilarList', { description: 'Items like a seed item, best first.' })
+export class SimilarListType {
+  @Field(() => ID) seedId!: string;
+  @Field(() => TargetKindEnum) target!: TargetKind;
+  @Field(() => [RecommendationType]) items!: RecommendationType[];
+  @Field(() => [SourceReportType]) sources!: SourceReport[];
 }

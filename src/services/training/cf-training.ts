@@ -4,6 +4,7 @@
  * data, build the ANN indexes, write the artifacts and record the version. The caller decides
  * whether to activate it.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { InvalidInputError } from '../../domain/errors.js';
 import type { ModelVersion, TargetKind } from '../../domain/types.js';
@@ -52,7 +53,7 @@ export async function trainCfVersion(store: Store, options: CfTrainingOptions): 
   const indexes = buildItemIndexes(model, data.items.size, options.ann ?? 'auto');
 
   const createdAt = now();
-  const id = `${cfModelName(kind).replace(':', '-').toLowerCase()}-${new Date(createdAt).toISOString().replace(/[-:.]/g, '')}`;
+  const id = `${cfModelName(kind).replace(':', '-').toLowerCase()}-${new Date(createdAt).toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
   const artifactPath = path.join(options.artifactsDir, id);
   await saveCfArtifacts(artifactPath, { model, users: data.users, items: data.items, ...indexes });
   const version: ModelVersion = {

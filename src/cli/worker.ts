@@ -1,7 +1,8 @@
 /**
  * `npm run worker`: the distributed mode's background process. Consumes the `signals` queue
- * and keeps the shared online state in Redis current; recounts that state from the store when
- * Redis has none (or with --rebuild-popularity). Run as many as the signal volume needs.
+ * and keeps the shared online state in Redis current (recounting it from the store when Redis
+ * has none, or with --rebuild-popularity), and runs training jobs from the `training` queue.
+ * Model artifacts go to ARTIFACTS_DIR, which API machines must be able to read (a shared volume).
  */
 import 'reflect-metadata';
 import { Redis } from 'ioredis';
@@ -11,7 +12,10 @@ import { RedisPopularity } from '../models/popularity/redis-popularity.js';
 import { trackArtistLookup } from '../services/index.js';
 import { openStore } from '../store/index.js';
 import { rebuildPopularity } from '../workers/rebuild-popularity.js';
+import { ModelService } from '../services/model.service.js';
+import { TrainingService } from '../services/training/training.service.js';
 import { startSignalWorker } from '../workers/signal-worker.js';
+import { startTrainingWorker } from '../workers/training-queue.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -34,13 +38,17 @@ async function main(): Promise<void> {
     processed += job.data.events.length;
   });
   worker.on('failed', (job, error) => console.error(`signal job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
+  const training = new TrainingService(store, new ModelService(store), { artifactsDir: config.artifactsDir, ann: config.annIndex });
+  const trainer = startTrainingWorker({ redisUrl: config.redisUrl, prefix: config.redisPrefix, training });
+  trainer.on('completed', (job, result) => console.log(`trained ${result.versionId} (${job.name}): ndcg@10 ${result.metrics['ndcg@10']?.toFixed(4)}`));
+  trainer.on('failed', (job, error) => console.error(`training job ${job?.id} (${job?.name}) failed: ${error.message}`));
   const report = setInterval(() => console.log(`signals applied: ${processed} events`), 30_000);
   report.unref();
-  console.log(`worker ready: consuming "${config.redisPrefix}:signals" from ${new URL(config.redisUrl).host}`);
+  console.log(`worker ready: consuming "${config.redisPrefix}:signals" and "${config.redisPrefix}:training" from ${new URL(config.redisUrl).host}`);
 
   const stop = async (signal: string) => {
     console.log(`${signal}: finishing the current jobs …`);
-    await worker.close();
+    await Promise.all([worker.close(), trainer.close()]);
     await store.close();
     redis.disconnect();
     process.exit(0);

@@ -1,0 +1,137 @@
+/**
+ * Offline evaluation of the collaborative recommenders under a fixed protocol:
+ *
+ *   npm run eval -- lastfm-2k --data <dir> [--seeds 5] [--models als,bpr,item-knn,popularity] [--out <file.json>] [--quick]
+ *   npm run eval -- spotify-history --data <dir> [--cutoff per-user|YYYY-MM-DD] [--target artist|track] …
+ *
+ * For each seed: split, choose each model's hyperparameters on validation, refit them on the
+ * training part, rank the test part. Prints a markdown table (mean ± std over seeds, next to
+ * the published rows for Last.fm 2K) and writes the JSON report with --out.
+ *
+ * Exit codes: 0 done; 1 failed; 2 bad usage.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseArgv } from '../eval/cli-options.js';
+import { RECOMMENDER_NAMES, modelSpecs } from '../eval/models.js';
+import { PUBLISHED } from '../eval/published.js';
+import { markdownTable, reportJson } from '../eval/report.js';
+import { runEvaluation } from '../eval/runner.js';
+import { gridPoints } from '../eval/tuning.js';
+import { consoleProgress } from '../lib/progress.js';
+
+const USAGE = [
+  'Usage: npm run eval -- <lastfm-2k|spotify-history> --data <dir> [options]',
+  '',
+  '  --seeds <n|list>          5 (seeds 1..5, the default), or a list: 1,2,7 (--quick: 1)',
+  `  --models <list>           default ${RECOMMENDER_NAMES.join(',')}`,
+  '  --out <file.json>         write the JSON report there',
+  '  --quick                   one seed and the quick grids (a smoke run)',
+  '  --block-size <n>          users scored per block (default 256)',
+  ...DATASET_USAGE,
+].join('\n');
+
+function parseSeeds(value: string | undefined, quick: boolean): number[] {
+  if (value === undefined) return quick ? [1] : [1, 2, 3, 4, 5];
+  const parts = value.split(',').map((s) => s.trim());
+  const numbers = parts.map(Number);
+  if (numbers.some((n) => !Number.isInteger(n) || n < 0)) throw new UsageError(`--seeds must be a count or a list of integers, got "${value}"`);
+  if (numbers.length === 1) {
+    if (numbers[0] < 1) throw new UsageError('--seeds must be at least 1');
+    return Array.from({ length: numbers[0] }, (_, i) => i + 1);
+  }
+  if (new Set(numbers).size !== numbers.length) throw new UsageError('--seeds lists a seed twice');
+  return numbers;
+}
+
+function formatParams(params: Record<string, unknown>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgv(process.argv.slice(2), [...DATASET_OPTIONS, 'seeds', 'models', 'out', 'block-size'], ['quick', 'help']);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.flags.has('help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    const [datasetArg, ...rest] = args.positional;
+    if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
+    const name = datasetName(datasetArg);
+    const quick = args.flags.has('quick');
+    const seeds = parseSeeds(args.options.get('seeds'), quick);
+    const modelNames = (args.options.get('models') ?? RECOMMENDER_NAMES.join(',')).split(',').map((m) => m.trim()).filter(Boolean);
+    if (new Set(modelNames).size !== modelNames.length) throw new UsageError('--models lists a model twice');
+    let models;
+    try {
+      models = modelSpecs(modelNames, quick);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const blockSize = args.options.has('block-size') ? Number(args.options.get('block-size')) : undefined;
+    if (blockSize !== undefined && !(Number.isInteger(blockSize) && blockSize > 0)) throw new UsageError('--block-size must be a positive integer');
+    const out = args.options.get('out');
+
+    const dataset = await openDataset(name, args.options);
+    console.log(`Evaluating ${modelNames.join(', ')} on ${name}: seeds ${seeds.join(', ')}${quick ? ' (quick)' : ''}`);
+    for (const [key, value] of Object.entries(dataset.protocol)) console.log(`  ${key}: ${String(value)}`);
+    for (const spec of models) console.log(`  grid ${spec.name}: ${gridPoints(spec.grid).length} point(s) ${JSON.stringify(spec.grid.values)}${spec.grid.fixed ? ` fixed ${JSON.stringify(spec.grid.fixed)}` : ''}`);
+
+    const result = await runEvaluation({
+      dataset,
+      models,
+      seeds,
+      blockSize,
+      progress: consoleProgress(),
+      onResult: (seed, model, run) => {
+        const t = run.test;
+        console.log(
+          `seed ${seed} ${model}: test NDCG@10 ${t['ndcg@10'].toFixed(4)} Recall@10 ${t['recall@10'].toFixed(4)} | validation NDCG@10 ${run.validation['ndcg@10'].toFixed(4)} | ` +
+            `${formatParams(run.params)} | ${run.seconds.tuning.toFixed(1)} s tuning, ${run.seconds.fit.toFixed(1)} s fit, ${run.seconds.test.toFixed(1)} s test`,
+        );
+      },
+    });
+
+    const published = PUBLISHED[name];
+    const split = result.splits[String(seeds[0])];
+    console.log(`\n## ${name}: test metrics, mean ± std over ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${split.usersWithTest ?? '?'} test users, seed ${seeds[0]})\n`);
+    console.log(markdownTable(result, published));
+    if (published) console.log(`\nPublished: ${published.source}.`);
+    console.log('\nChosen parameters per seed:');
+    for (const [model, summary] of Object.entries(result.models)) {
+      for (const [seed, run] of Object.entries(summary.runs)) console.log(`  ${model} seed ${seed}: ${formatParams(run.params) || '(none)'}`);
+    }
+    console.log(`\nTotal ${result.seconds.toFixed(1)} s.`);
+    if (out) {
+      await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+      await writeFile(out, `${JSON.stringify(reportJson(result, published, { quick }), null, 2)}\n`);
+      console.log(`Wrote ${out}`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error('Evaluation failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+    return 1;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,95 @@
+/**
+ * Command-line options shared by `npm run eval` and `npm run tune`: which dataset, where its
+ * files are, and the Spotify protocol knobs.
+ */
+import { DATASETS, type DatasetName, lastfmDataset, parseCutoff, spotifyDataset } from './protocols.js';
+import type { EvalDataset } from './runner.js';
+
+export class UsageError extends Error {}
+
+export interface ParsedArgs {
+  positional: string[];
+  options: Map<string, string>;
+  flags: Set<string>;
+}
+
+/** `--name value`, `--name=value` and bare flags (only those listed in `flagNames`). */
+export function parseArgv(argv: readonly string[], valueNames: readonly string[], flagNames: readonly string[]): ParsedArgs {
+  const positional: string[] = [];
+  const options = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (flagNames.includes(name)) {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      flags.add(name);
+    } else if (valueNames.includes(name)) {
+      const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+      options.set(name, value);
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return { positional, options, flags };
+}
+
+export const DATASET_OPTIONS = ['data', 'cutoff', 'target', 'test-days', 'validation-days', 'strength'] as const;
+
+export const DATASET_USAGE = [
+  '  --data <dir>              the dataset folder (required)',
+  'spotify-history only:',
+  '  --cutoff per-user|<date>  per-user (default): each listener’s last --test-days are the test window;',
+  '                            a date (YYYY-MM-DD, UTC): one global cut-off for everyone',
+  '  --test-days <n>           test window length (default 28 per user; unlimited after a date)',
+  '  --validation-days <n>     the validation slice before the cut-off (default 14)',
+  '  --target artist|track     what is recommended (default artist)',
+  '  --strength plays|binary   training values: play counts (default) or 1',
+];
+
+function positiveNumber(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
+export function datasetName(value: string | undefined): DatasetName {
+  if (value === undefined) throw new UsageError(`name a dataset: ${DATASETS.join(' or ')}`);
+  if (!(DATASETS as readonly string[]).includes(value)) throw new UsageError(`unknown dataset "${value}" (${DATASETS.join(', ')})`);
+  return value as DatasetName;
+}
+
+export async function openDataset(name: DatasetName, options: Map<string, string>): Promise<EvalDataset> {
+  const dir = options.get('data');
+  if (!dir) throw new UsageError('--data <dir> is required');
+  if (name === 'lastfm-2k') {
+    for (const o of ['cutoff', 'target', 'test-days', 'validation-days', 'strength']) {
+      if (options.has(o)) throw new UsageError(`--${o} applies to spotify-history only`);
+    }
+    return lastfmDataset(dir);
+  }
+  const target = options.get('target') ?? 'artist';
+  if (target !== 'artist' && target !== 'track') throw new UsageError(`--target must be artist or track, got "${target}"`);
+  const strength = options.get('strength') ?? 'plays';
+  if (strength !== 'plays' && strength !== 'binary') throw new UsageError(`--strength must be plays or binary, got "${strength}"`);
+  const cutoff = options.get('cutoff') ?? 'per-user';
+  try {
+    parseCutoff(cutoff);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return spotifyDataset(dir, {
+    target,
+    cutoff,
+    strength,
+    testDays: positiveNumber(options.get('test-days'), 'test-days'),
+    validationDays: positiveNumber(options.get('validation-days'), 'validation-days'),
+  });
+}

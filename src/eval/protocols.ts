@@ -1,0 +1,99 @@
+/**
+ * The evaluation datasets with their protocols: files → {@link EvalDataset} (a split per seed
+ * plus a description of how it is made, for the report).
+ */
+import { loadLastfm2k, loadSpotifyListens, type SpotifyTarget } from './datasets.js';
+import type { EvalDataset } from './runner.js';
+import { DEFAULT_TEMPORAL, type TemporalSplitOptions, randomEvalSplit, temporalSplit } from './split.js';
+
+export const DATASETS = ['lastfm-2k', 'spotify-history'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+export async function lastfmDataset(dir: string): Promise<EvalDataset> {
+  const data = await loadLastfm2k(dir);
+  return {
+    name: 'lastfm-2k',
+    protocol: {
+      data: `${dir} (user_artists.dat)`,
+      interactions: 'all user–artist pairs, binary (play counts ignored)',
+      users: data.users.size,
+      items: data.items.size,
+      pairs: data.user.length,
+      split: 'random per user, seeded shuffle, 80/10/10 with RecBole rounding (50 items → 40/5/5; < 10 items: 1 validation and 1 test item while ≥ 2 remain for training; 2 items → 1/0/1; 1 item → train only)',
+      ranking: 'all artists',
+      validationMask: 'training artists',
+      testMask: 'training and validation artists',
+      training: 'final models fit on the training part only (validation only selects parameters and epochs)',
+      averaging: 'over users with held-out items',
+    },
+    split: (seed) => randomEvalSplit(data, seed),
+  };
+}
+
+export interface SpotifyProtocolOptions {
+  target: SpotifyTarget;
+  /** 'per-user' or a date (YYYY-MM-DD, UTC midnight). */
+  cutoff: string;
+  testDays?: number;
+  validationDays?: number;
+  strength?: 'binary' | 'plays';
+}
+
+export function parseCutoff(value: string): number | 'per-user' {
+  if (value === 'per-user') return value;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const time = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  if (!Number.isFinite(time) || new Date(time).toISOString().slice(0, 10) !== value) {
+    throw new RangeError(`cut-off must be "per-user" or a date YYYY-MM-DD, got "${value}"`);
+  }
+  return time;
+}
+
+export async function spotifyDataset(dir: string, options: SpotifyProtocolOptions): Promise<EvalDataset> {
+  const log = await loadSpotifyListens(dir, options.target);
+  const cutoff = parseCutoff(options.cutoff);
+  const split: TemporalSplitOptions = {
+    cutoff,
+    testDays: options.testDays ?? (cutoff === 'per-user' ? DEFAULT_TEMPORAL.testDays : undefined),
+    validationDays: options.validationDays ?? DEFAULT_TEMPORAL.validationDays,
+    skipMs: DEFAULT_TEMPORAL.skipMs,
+    strength: options.strength ?? DEFAULT_TEMPORAL.strength,
+  };
+  let first = Infinity;
+  let last = -Infinity;
+  for (let k = 0; k < log.time.length; k++) {
+    first = Math.min(first, log.time[k]);
+    last = Math.max(last, log.time[k]);
+  }
+  const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+  // The split has no randomness: build it once, whatever the seed (seeds still vary the models).
+  const made = temporalSplit(log, split);
+  return {
+    name: 'spotify-history',
+    protocol: {
+      data: dir,
+      target: options.target === 'track' ? 'tracks (folded artist + title)' : 'artists (folded name)',
+      listens: log.user.length,
+      podcastListensLeftOut: log.podcastListens,
+      users: log.users.size,
+      items: log.items.size,
+      timeRange: `${day(first)} .. ${day(last)}`,
+      split:
+        cutoff === 'per-user'
+          ? `temporal, per user: cut-off = the user's last listen − ${split.testDays} days; test = the last ${split.testDays} days`
+          : `temporal, global cut-off ${options.cutoff}${split.testDays === undefined ? '; test = everything after it' : `; test = the ${split.testDays} days after it`}`,
+      positives: `plays ≥ ${split.skipMs / 1000} s (shorter plays are skips)`,
+      testItems: 'items played after the cut-off that the user never listened to before it (not even skipped)',
+      validation: `same rule ${split.validationDays} days earlier: train on plays before cut-off − ${split.validationDays} d, validate on items first listened to in the ${split.validationDays} days before the cut-off`,
+      training: `final models fit on all plays before the cut-off (values: ${split.strength === 'plays' ? 'number of plays' : 'binary'})`,
+      ranking: `all ${options.target}s of the file`,
+      validationMask: 'items played before cut-off − validation days',
+      testMask: 'items played before the cut-off (training + validation slice)',
+      coldStart: 'users without plays before their cut-off are not evaluated',
+      validationDays: split.validationDays,
+      testDays: split.testDays ?? null,
+      cutoff: cutoff === 'per-user' ? 'per-user' : new Date(cutoff).toISOString(),
+    },
+    split: () => made,
+  };
+}

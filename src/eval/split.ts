@@ -1,0 +1,294 @@
+/**
+ * Train / validation / test splits for offline evaluation.
+ *
+ * Every split ends up as an {@link EvalSplit}: the part the hyperparameter search may see
+ * (`tuning`: a training matrix and a validation matrix) and the part only the final
+ * measurement sees (`test`: the matrix the final model is fitted on, the items to hide from
+ * each user's ranking, and the held-out items). Keeping the two in separate objects is what
+ * lets the runner hand the tuner the `tuning` part alone.
+ *
+ * ## Random split (Last.fm 2K, the RecBole protocol)
+ *
+ * All user–item pairs are binary. Per user, the items are sorted by index, shuffled with a
+ * stream derived from the seed and the user's id (so one user's split does not depend on the
+ * others, nor on the order of the input file), and cut 80/10/10: first part train, next
+ * validation, last test. The sizes follow RecBole's `Dataset._calcu_split_ids`:
+ * validation = ⌊0.1·n⌋, test = ⌊0.1·n⌋, train = the rest; then, while train keeps more than
+ * one item, a part whose exact share is in (0, 1) gets one item from train (test first, then
+ * validation). So 50 items → 40/5/5, 15 → 13/1/1, 9 → 7/1/1, 3 → 1/1/1, 2 → 1/0/1,
+ * 1 → 1/0/0 (a user with one item is only trained on, never evaluated).
+ *
+ * RecBole shuffles the whole interaction table once and then groups it by user; shuffling
+ * each user's items on its own gives the same distribution of splits (not the same draws).
+ *
+ * Validation ranks mask the user's training items; test ranks mask training and validation
+ * items. The final model is trained on the training part only (validation only selects).
+ *
+ * ## Temporal split (Spotify listening histories)
+ *
+ * Positives are plays of at least `skipMs` (30 s); shorter plays are skips. Each user has a
+ * cut-off time c (one global date, or per user: their last listen minus `testDays`, the test
+ * window then running to the end of their history):
+ *
+ * - test: the final model trains on the user's plays before c (strength: 1, or the number of
+ *   plays); the held-out items are those played after c (within `testDays` when given) that
+ *   the user had never listened to before c, not even as a skip: discoveries, not repeats;
+ *   the ranking masks every item with a play before c;
+ * - tuning: the same rule one slice earlier. Training = plays before c − `validationDays`;
+ *   validation = items first listened to in [c − validationDays, c) with a play in that slice.
+ *
+ * The final model thus also trains on the validation slice (the most recent weeks before the
+ * cut-off): with time-ordered data, leaving them out would throw away the most relevant
+ * history. Users without training plays before their cut-off are not evaluated (cold start).
+ */
+import { IdIndex, type InteractionMatrix, type Triple, buildMatrix } from '../models/cf/matrix.js';
+import { Rng } from '../sim/random.js';
+
+/** What the hyperparameter search may see: nothing of the test part. */
+export interface TuningData {
+  readonly train: InteractionMatrix;
+  readonly validation: InteractionMatrix;
+}
+
+/** What the final measurement uses. */
+export interface TestData {
+  /** The matrix the final model is fitted on. */
+  readonly train: InteractionMatrix;
+  /** Items never ranked for a user: the union of these rows (training, validation). */
+  readonly exclude: readonly InteractionMatrix[];
+  /** The held-out items; users with an empty row are not evaluated. */
+  readonly target: InteractionMatrix;
+}
+
+export interface EvalSplit {
+  readonly users: IdIndex;
+  readonly items: IdIndex;
+  readonly tuning: TuningData;
+  readonly test: TestData;
+  /** Counts describing the split, for the report. */
+  readonly stats: Record<string, number>;
+}
+
+/** Binary user–item pairs (duplicates allowed; they collapse). */
+export interface PairData {
+  readonly users: IdIndex;
+  readonly items: IdIndex;
+  readonly user: Int32Array;
+  readonly item: Int32Array;
+}
+
+export interface RandomSplit {
+  readonly users: IdIndex;
+  readonly items: IdIndex;
+  readonly train: InteractionMatrix;
+  readonly validation: InteractionMatrix;
+  readonly test: InteractionMatrix;
+}
+
+export const RECBOLE_RATIOS: readonly number[] = [0.8, 0.1, 0.1];
+
+/**
+ * The part sizes RecBole gives a group of `total` interactions for `ratios` (train first).
+ * Same floating-point steps as RecBole, so the same sizes for every total.
+ */
+export function recboleSplitCounts(total: number, ratios: readonly number[] = RECBOLE_RATIOS): number[] {
+  if (!Number.isInteger(total) || total < 0) throw new RangeError(`total must be a natural number, got ${total}`);
+  if (ratios.length < 2 || ratios.some((r) => !(r >= 0))) throw new RangeError('ratios: at least two shares, none negative');
+  let sum = 0;
+  for (const r of ratios) sum += r;
+  const shares = ratios.map((r) => r / sum);
+  const counts = shares.map((s) => Math.floor(s * total));
+  counts[0] = total - counts.slice(1).reduce((a, b) => a + b, 0);
+  for (let i = 1; i < shares.length; i++) {
+    if (counts[0] <= 1) break;
+    const exact = shares[shares.length - i] * total;
+    if (exact > 0 && exact < 1) {
+      counts[counts.length - i]++;
+      counts[0]--;
+    }
+  }
+  return counts;
+}
+
+/** The items of each user, deduplicated and sorted by index. */
+function itemsByUser(data: PairData): Int32Array[] {
+  const sets: Set<number>[] = Array.from({ length: data.users.size }, () => new Set());
+  for (let k = 0; k < data.user.length; k++) sets[data.user[k]].add(data.item[k]);
+  return sets.map((s) => Int32Array.from(s).sort());
+}
+
+/** The RecBole-style random split of binary pairs: per user, seeded shuffle, then 80/10/10. */
+export function randomSplit(data: PairData, seed: number, ratios: readonly number[] = RECBOLE_RATIOS): RandomSplit {
+  if (ratios.length !== 3) throw new RangeError('randomSplit needs three ratios: train, validation, test');
+  const root = new Rng(seed, 'eval/random-split');
+  const parts: Triple[][] = [[], [], []];
+  const rows = itemsByUser(data);
+  for (let u = 0; u < rows.length; u++) {
+    const items = Array.from(rows[u]);
+    root.fork(data.users.ids[u]).shuffle(items);
+    const counts = recboleSplitCounts(items.length, ratios);
+    let at = 0;
+    for (let p = 0; p < 3; p++) {
+      for (let k = 0; k < counts[p]; k++) parts[p].push({ user: u, item: items[at++], value: 1 });
+    }
+  }
+  const build = (triples: Triple[]): InteractionMatrix => buildMatrix(data.users.size, data.items.size, triples);
+  return { users: data.users, items: data.items, train: build(parts[0]), validation: build(parts[1]), test: build(parts[2]) };
+}
+
+/** A random split in the evaluation layout: validation masks train; test masks train + validation. */
+export function randomEvalSplit(data: PairData, seed: number, ratios: readonly number[] = RECBOLE_RATIOS): EvalSplit {
+  const s = randomSplit(data, seed, ratios);
+  return {
+    users: s.users,
+    items: s.items,
+    tuning: { train: s.train, validation: s.validation },
+    test: { train: s.train, exclude: [s.train, s.validation], target: s.test },
+    stats: {
+      users: s.users.size,
+      items: s.items.size,
+      train: s.train.indices.length,
+      validation: s.validation.indices.length,
+      test: s.test.indices.length,
+      usersWithValidation: usersWithItems(s.validation),
+      usersWithTest: usersWithItems(s.test),
+    },
+  };
+}
+
+export function usersWithItems(m: InteractionMatrix): number {
+  let n = 0;
+  for (let u = 0; u < m.users; u++) if (m.indptr[u + 1] > m.indptr[u]) n++;
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporal split
+
+/** Listens in columns (one entry per listen; any order). */
+export interface ListenLog {
+  readonly users: IdIndex;
+  readonly items: IdIndex;
+  readonly user: Int32Array;
+  readonly item: Int32Array;
+  /** End time, ms since the epoch (UTC). */
+  readonly time: Float64Array;
+  readonly msPlayed: Float64Array;
+}
+
+export const DAY_MS = 86_400_000;
+
+export interface TemporalSplitOptions {
+  /** A global cut-off (ms since the epoch), or 'per-user': each user's last listen − testDays. */
+  cutoff: number | 'per-user';
+  /** Length of the test window after the cut-off; required for 'per-user', else unlimited by default. */
+  testDays?: number;
+  /** Length of the validation slice just before the cut-off. */
+  validationDays: number;
+  /** Plays shorter than this are skips, never positives. */
+  skipMs: number;
+  /** Training cell values: 1 per item, or the number of plays. */
+  strength: 'binary' | 'plays';
+}
+
+export const DEFAULT_TEMPORAL: TemporalSplitOptions = { cutoff: 'per-user', testDays: 28, validationDays: 14, skipMs: 30_000, strength: 'plays' };
+
+export function temporalSplit(log: ListenLog, options: TemporalSplitOptions): EvalSplit {
+  const { validationDays, skipMs, strength } = options;
+  if (!(validationDays > 0)) throw new RangeError('validationDays must be positive');
+  if (options.cutoff === 'per-user' && !(options.testDays !== undefined && options.testDays > 0)) {
+    throw new RangeError('a per-user cut-off needs testDays > 0');
+  }
+  const nUsers = log.users.size;
+  const nItems = log.items.size;
+  const n = log.user.length;
+
+  // Per-user cut-off.
+  const cutoff = new Float64Array(nUsers);
+  if (options.cutoff === 'per-user') {
+    cutoff.fill(-Infinity);
+    for (let k = 0; k < n; k++) if (log.time[k] > cutoff[log.user[k]]) cutoff[log.user[k]] = log.time[k];
+    for (let u = 0; u < nUsers; u++) cutoff[u] -= (options.testDays as number) * DAY_MS;
+  } else {
+    cutoff.fill(options.cutoff);
+  }
+  // Per user, the test window runs to the end of the history; after a global date, for testDays.
+  const window = options.cutoff === 'per-user' || options.testDays === undefined ? Infinity : options.testDays * DAY_MS;
+  const testEnd = (u: number): number => cutoff[u] + window;
+  const validStart = (u: number): number => cutoff[u] - validationDays * DAY_MS;
+
+  // First listen (of any length) per (user, item).
+  const first = new Map<number, number>();
+  const key = (u: number, i: number): number => u * nItems + i;
+  for (let k = 0; k < n; k++) {
+    const c = key(log.user[k], log.item[k]);
+    const t = first.get(c);
+    if (t === undefined || log.time[k] < t) first.set(c, log.time[k]);
+  }
+
+  const tuneTrain: Triple[] = [];
+  const finalTrain: Triple[] = [];
+  const validation = new Map<number, Triple>();
+  const test = new Map<number, Triple>();
+  let skips = 0;
+  for (let k = 0; k < n; k++) {
+    if (log.msPlayed[k] < skipMs) {
+      skips++;
+      continue;
+    }
+    const u = log.user[k];
+    const i = log.item[k];
+    const t = log.time[k];
+    // One per play: buildMatrix sums them into play counts (reset to 1 for 'binary').
+    if (t < validStart(u)) tuneTrain.push({ user: u, item: i, value: 1 });
+    if (t < cutoff[u]) {
+      finalTrain.push({ user: u, item: i, value: 1 });
+      const c = key(u, i);
+      if (t >= validStart(u) && (first.get(c) as number) >= validStart(u)) validation.set(c, { user: u, item: i, value: 1 });
+    } else if (t < testEnd(u)) {
+      const c = key(u, i);
+      if ((first.get(c) as number) >= cutoff[u]) test.set(c, { user: u, item: i, value: 1 });
+    }
+  }
+
+  const trainMatrix = (triples: Triple[]): InteractionMatrix => {
+    const m = buildMatrix(nUsers, nItems, triples);
+    if (strength === 'binary') m.values.fill(1);
+    return m;
+  };
+  const tuning = { train: trainMatrix(tuneTrain), validation: buildMatrix(nUsers, nItems, validation.values()) };
+  const train = trainMatrix(finalTrain);
+
+  // Cold-start users (nothing to train on before their cut-off) are not evaluated.
+  const known = (m: InteractionMatrix) => (t: Triple) => m.indptr[t.user + 1] > m.indptr[t.user];
+  const validationKnown = [...validation.values()].filter(known(tuning.train));
+  const testKnown = [...test.values()].filter(known(train));
+  const target = buildMatrix(nUsers, nItems, testKnown);
+  const valid = buildMatrix(nUsers, nItems, validationKnown);
+
+  const trainedItems = new Uint8Array(nItems);
+  for (let k = 0; k < train.indices.length; k++) trainedItems[train.indices[k]] = 1;
+  let coldTestCells = 0;
+  for (let k = 0; k < target.indices.length; k++) if (!trainedItems[target.indices[k]]) coldTestCells++;
+
+  return {
+    users: log.users,
+    items: log.items,
+    tuning: { train: tuning.train, validation: valid },
+    test: { train, exclude: [train], target },
+    stats: {
+      users: nUsers,
+      items: nItems,
+      listens: n,
+      skips,
+      tuningTrain: tuning.train.indices.length,
+      validation: valid.indices.length,
+      usersWithValidation: usersWithItems(valid),
+      train: train.indices.length,
+      test: target.indices.length,
+      usersWithTest: usersWithItems(target),
+      coldStartUsersDropped: usersWithItems(buildMatrix(nUsers, nItems, test.values())) - usersWithItems(target),
+      testCellsOnItemsWithoutTraining: coldTestCells,
+    },
+  };
+}

@@ -1,0 +1,588 @@
+/**
+ * The hot loops of implicit ALS, shared by the main thread (threads = 1) and the worker
+ * threads (als-worker.ts). Everything here works on typed arrays that may live in
+ * SharedArrayBuffers; nothing allocates per row.
+ *
+ * Model (Hu, Koren & Volinsky 2008, with the unobserved weight α₀ and the frequency-scaled
+ * regularisation of Rendle, Krichene, Zhang & Koren 2022): for one row u (a user, or an item
+ * when solving the item side) with observed columns S_u and confidences c_ui,
+ *
+ *   minimise  Σ_{i∈S_u} c_ui (x·y_i − 1)² + α₀ Σ_{i∉S_u} (x·y_i)² + λ_u ‖x‖²
+ *
+ * whose normal equations are A x = b with
+ *
+ *   A = α₀ YᵀY + Σ_{i∈S_u} (c_ui − α₀) y_i y_iᵀ + λ_u I,    b = Σ_{i∈S_u} c_ui y_i,
+ *   λ_u = λ                                    (regScaling 'none')
+ *   λ_u = λ · (|S_u| + α₀ · |other side|)^ν    (regScaling 'frequency', Rendle et al. eq. 5)
+ *
+ * They are solved approximately by a few conjugate-gradient steps warm-started from the
+ * current x (Takács, Pilászy & Tikk 2011): each step costs one pass over the row's non-zeros
+ * (O(|S_u|·k)) plus one product with the Gram matrix YᵀY.
+ *
+ * The Gram product is O(k²) per step and, for the side with many short rows (users with a
+ * handful of plays), it dominates the cost. For that side we first rotate both factor matrices
+ * into the eigenbasis of YᵀY = Q Λ Qᵀ (scores x·y are unchanged by an orthogonal rotation, and
+ * CG commutes with it): the Gram matrix becomes diagonal, so a CG step costs O(k) for it, and
+ * each row pays one O(k²) rotation instead of cgSteps + 1 Gram products. The diagonal also
+ * makes a Jacobi preconditioner capture the whole Gram part exactly.
+ *
+ * Work is split into fixed blocks of rows that depend only on the data (never on the thread
+ * count), threads take blocks from a shared atomic counter, and each block writes its own
+ * partial Gram matrix; partials are summed in block order. So results are bit-identical for
+ * any number of threads.
+ */
+
+/** One side of the matrix in CSR form (users × items, or its transpose), with confidences. */
+export interface AlsSide {
+  rows: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  /** Confidence c of each non-zero (1 + α·f(r)). */
+  conf: Float32Array;
+  /** Fixed block boundaries: block b covers rows [blocks[b], blocks[b+1]). */
+  blocks: Int32Array;
+}
+
+export interface AlsSettings {
+  k: number;
+  /** α₀: the weight of each unobserved cell. */
+  alpha0: number;
+  lambda: number;
+  /** ν of the frequency-scaled regularisation; 0 disables the scaling. */
+  nu: number;
+  cgSteps: number;
+  /** Jacobi (diagonal) preconditioning of the CG steps. */
+  precondition: boolean;
+  /**
+   * On the side solved in the eigenbasis, solve rows with few non-zeros exactly (Woodbury
+   * identity) when that is cheaper than the CG steps; see `exactRowLimit`.
+   */
+  exactShortRows: boolean;
+}
+
+/** Everything the threads share: built once per fit, passed to workers as workerData. */
+export interface AlsShared {
+  settings: AlsSettings;
+  users: AlsSide;
+  items: AlsSide;
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+  /** k × k: the dense Gram matrix of the other side (mode 'dense') or the eigenvectors Q. */
+  matrix: Float64Array;
+  /** k: the eigenvalues Λ (mode 'diag'). */
+  eigenvalues: Float64Array;
+  /** One k × k partial Gram matrix per block (upper triangle filled), for the largest side. */
+  partials: Float64Array;
+  /** One partial loss per block. */
+  lossPartials: Float64Array;
+  /** [0]: the next block to take. */
+  counter: Int32Array;
+}
+
+export type SideName = 'users' | 'items';
+
+export type PhaseMessage =
+  /** Partial Gram matrices of the side's factor rows. */
+  | { phase: 'gram'; side: SideName }
+  /** Rotate the side's factor rows: x ← x Q (Q in `matrix`). */
+  | { phase: 'rotate'; side: SideName }
+  /**
+   * Solve every row of the side against the other side's fixed factors, then write the
+   * partial Gram matrices of the new rows. 'diag': the other side is already rotated into the
+   * eigenbasis (eigenvalues in `eigenvalues`, Q in `matrix`) and each row is rotated by Q
+   * before solving; 'dense': `matrix` holds the other side's Gram matrix.
+   */
+  | { phase: 'solve'; side: SideName; mode: 'diag' | 'dense' }
+  /** Per-block loss terms: data terms (users side only) + λ_u‖x_u‖². */
+  | { phase: 'loss'; side: SideName; dataTerm: boolean };
+
+/** Per-thread scratch: vectors of length k, and the buffers of exact short-row solves. */
+export interface Scratch {
+  x: Float64Array;
+  r: Float64Array;
+  z: Float64Array;
+  p: Float64Array;
+  ap: Float64Array;
+  m: Float64Array;
+  /** Rows with at most this many non-zeros are solved exactly (diagonal mode). */
+  exactLimit: number;
+  /** exactLimit × k: the row's item factors scaled by D⁻¹. */
+  scaled: Float64Array;
+  /** exactLimit²: the capacitance matrix. */
+  capacitance: Float64Array;
+  /** exactLimit: right-hand side / solution of the capacitance system. */
+  small: Float64Array;
+}
+
+export function createScratch(settings: AlsSettings): Scratch {
+  const { k } = settings;
+  const limit = settings.exactShortRows ? exactRowLimit(k, settings.cgSteps) : 0;
+  return {
+    x: new Float64Array(k),
+    r: new Float64Array(k),
+    z: new Float64Array(k),
+    p: new Float64Array(k),
+    ap: new Float64Array(k),
+    m: new Float64Array(k),
+    exactLimit: limit,
+    scaled: new Float64Array(limit * k),
+    capacitance: new Float64Array(limit * limit),
+    small: new Float64Array(limit),
+  };
+}
+
+/**
+ * The largest row length n for which the exact solve (≈ n²k/2 + n³/6 + 2nk multiply-adds)
+ * costs less than rotating the row and running the CG steps (≈ k² + 2(cgSteps + 1)·n·k);
+ * at most 64. For k = 64 and 3 CG steps: 17.
+ */
+export function exactRowLimit(k: number, cgSteps: number): number {
+  let n = 0;
+  while (n < 64) {
+    const m = n + 1;
+    if ((m * m * k) / 2 + (m * m * m) / 6 + 2 * m * k >= k * k + 2 * (cgSteps + 1) * m * k) break;
+    n = m;
+  }
+  return n;
+}
+
+/**
+ * Fixed block boundaries for a side: about `maxBlocks` blocks of similar estimated cost
+ * (non-zero passes plus per-row dense work). Depends only on the data and settings.
+ */
+export function makeBlocks(indptr: Int32Array, rows: number, k: number, cgSteps: number, maxBlocks = 256): Int32Array {
+  const count = Math.max(1, Math.min(rows, maxBlocks));
+  const passes = 2 * (cgSteps + 1);
+  const perRow = k + 8;
+  const total = indptr[rows] * passes + rows * perRow;
+  const blocks = new Int32Array(count + 1);
+  let b = 1;
+  let cost = 0;
+  for (let r = 0; r < rows && b < count; r++) {
+    cost += (indptr[r + 1] - indptr[r]) * passes + perRow;
+    if (cost >= (total * b) / count) blocks[b++] = r + 1;
+  }
+  // Any blocks not cut (very uneven rows) become empty ranges at the end.
+  for (; b <= count; b++) blocks[b] = rows;
+  return blocks;
+}
+
+/** Runs one phase: takes blocks from the shared counter until none remain. */
+export function runPhase(shared: AlsShared, scratch: Scratch, message: PhaseMessage): void {
+  const side = message.side === 'users' ? shared.users : shared.items;
+  const other = message.side === 'users' ? shared.items : shared.users;
+  const factors = message.side === 'users' ? shared.userFactors : shared.itemFactors;
+  const otherFactors = message.side === 'users' ? shared.itemFactors : shared.userFactors;
+  const blockCount = side.blocks.length - 1;
+  const k = shared.settings.k;
+  for (;;) {
+    const b = Atomics.add(shared.counter, 0, 1);
+    if (b >= blockCount) return;
+    const start = side.blocks[b];
+    const end = side.blocks[b + 1];
+    switch (message.phase) {
+      case 'gram':
+        gramBlock(factors, k, start, end, shared.partials, b * k * k, scratch.x);
+        break;
+      case 'rotate':
+        rotateRows(factors, k, start, end, shared.matrix, scratch.x);
+        break;
+      case 'solve':
+        if (message.mode === 'diag') solveRowsDiag(shared.settings, side, other.rows, factors, otherFactors, start, end, shared.matrix, shared.eigenvalues, scratch);
+        else solveRowsDense(shared.settings, side, other.rows, factors, otherFactors, start, end, shared.matrix, scratch);
+        gramBlock(factors, k, start, end, shared.partials, b * k * k, scratch.x);
+        break;
+      case 'loss':
+        shared.lossPartials[b] = lossBlock(shared.settings, side, other.rows, factors, otherFactors, start, end, message.dataTerm);
+        break;
+    }
+  }
+}
+
+/**
+ * The partial Gram matrix Σ x xᵀ of rows [start, end), upper triangle only, written to
+ * partials[at .. at + k²).
+ */
+export function gramBlock(factors: Float32Array, k: number, start: number, end: number, partials: Float64Array, at: number, x: Float64Array): void {
+  partials.fill(0, at, at + k * k);
+  for (let row = start; row < end; row++) {
+    const o = row * k;
+    for (let f = 0; f < k; f++) x[f] = factors[o + f];
+    for (let j = 0; j < k; j++) {
+      const xj = x[j];
+      if (xj === 0) continue;
+      const go = at + j * k;
+      let l = j;
+      for (; l + 4 <= k; l += 4) {
+        partials[go + l] += xj * x[l];
+        partials[go + l + 1] += xj * x[l + 1];
+        partials[go + l + 2] += xj * x[l + 2];
+        partials[go + l + 3] += xj * x[l + 3];
+      }
+      for (; l < k; l++) partials[go + l] += xj * x[l];
+    }
+  }
+}
+
+/** Sums block partial Gram matrices (in block order) into a full symmetric k × k matrix. */
+export function sumPartials(partials: Float64Array, blocks: number, k: number, out: Float64Array): Float64Array {
+  out.fill(0);
+  const kk = k * k;
+  for (let b = 0; b < blocks; b++) {
+    const at = b * kk;
+    for (let j = 0; j < k; j++) for (let l = j; l < k; l++) out[j * k + l] += partials[at + j * k + l];
+  }
+  for (let j = 0; j < k; j++) for (let l = 0; l < j; l++) out[j * k + l] = out[l * k + j];
+  return out;
+}
+
+/** Rows [start, end) ← rows · Q (Q row-major k × k). */
+export function rotateRows(factors: Float32Array, k: number, start: number, end: number, q: Float64Array, x: Float64Array): void {
+  for (let row = start; row < end; row++) {
+    const o = row * k;
+    rotateInto(factors, o, k, q, x);
+    for (let f = 0; f < k; f++) factors[o + f] = x[f];
+  }
+}
+
+/** x = factors[o .. o+k) · Q. */
+function rotateInto(factors: Float32Array, o: number, k: number, q: Float64Array, x: Float64Array): void {
+  x.fill(0);
+  for (let j = 0; j < k; j++) {
+    const v = factors[o + j];
+    if (v === 0) continue;
+    const qo = j * k;
+    let f = 0;
+    for (; f + 4 <= k; f += 4) {
+      x[f] += v * q[qo + f];
+      x[f + 1] += v * q[qo + f + 1];
+      x[f + 2] += v * q[qo + f + 2];
+      x[f + 3] += v * q[qo + f + 3];
+    }
+    for (; f < k; f++) x[f] += v * q[qo + f];
+  }
+}
+
+/** λ of a row with `count` non-zeros when the other side has `otherRows` rows. */
+export function rowLambda(settings: AlsSettings, count: number, otherRows: number): number {
+  return settings.nu === 0 ? settings.lambda : settings.lambda * Math.pow(count + settings.alpha0 * otherRows, settings.nu);
+}
+
+/**
+ * Accumulates, over the row's non-zeros n, out += coefficient(n) · y_n where
+ * coefficient = c − (c − α₀)(y·v) when `withTarget`, and (c − α₀)(y·v) otherwise. When
+ * `m` is given, also adds the diagonal of Σ (c − α₀) y yᵀ to it.
+ */
+function sparsePass(
+  indices: Int32Array,
+  conf: Float32Array,
+  start: number,
+  end: number,
+  y: Float32Array,
+  k: number,
+  alpha0: number,
+  v: Float64Array,
+  out: Float64Array,
+  withTarget: boolean,
+  m: Float64Array | null,
+): void {
+  const k4 = k & ~3;
+  for (let n = start; n < end; n++) {
+    const o = indices[n] * k;
+    const c = conf[n];
+    const w = c - alpha0;
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let t3 = 0;
+    let f = 0;
+    for (; f < k4; f += 4) {
+      t0 += y[o + f] * v[f];
+      t1 += y[o + f + 1] * v[f + 1];
+      t2 += y[o + f + 2] * v[f + 2];
+      t3 += y[o + f + 3] * v[f + 3];
+    }
+    for (; f < k; f++) t0 += y[o + f] * v[f];
+    const t = t0 + t1 + (t2 + t3);
+    const s = withTarget ? c - w * t : w * t;
+    for (f = 0; f < k4; f += 4) {
+      out[f] += s * y[o + f];
+      out[f + 1] += s * y[o + f + 1];
+      out[f + 2] += s * y[o + f + 2];
+      out[f + 3] += s * y[o + f + 3];
+    }
+    for (; f < k; f++) out[f] += s * y[o + f];
+    if (m !== null) {
+      for (f = 0; f < k; f++) {
+        const yf = y[o + f];
+        m[f] += w * yf * yf;
+      }
+    }
+  }
+}
+
+/** Below this squared (preconditioned) residual a row is considered solved. */
+const RESIDUAL_EPSILON = 1e-20;
+
+/**
+ * Conjugate-gradient steps shared by both modes, once r = b − A x and the preconditioner's
+ * diagonal m are set. `applyGram` writes the Gram-and-ridge part of A·p into ap.
+ */
+function cgSteps(
+  settings: AlsSettings,
+  indices: Int32Array,
+  conf: Float32Array,
+  start: number,
+  end: number,
+  y: Float32Array,
+  scratch: Scratch,
+  applyGram: (p: Float64Array, ap: Float64Array) => void,
+): void {
+  const { k, alpha0, cgSteps: steps, precondition } = settings;
+  const { x, r, z, p, ap, m } = scratch;
+  let rz = 0;
+  for (let f = 0; f < k; f++) {
+    const zf = precondition ? r[f] / m[f] : r[f];
+    z[f] = zf;
+    p[f] = zf;
+    rz += r[f] * zf;
+  }
+  if (!(rz > RESIDUAL_EPSILON)) return;
+  for (let step = 0; step < steps; step++) {
+    applyGram(p, ap);
+    sparsePass(indices, conf, start, end, y, k, alpha0, p, ap, false, null);
+    let pAp = 0;
+    for (let f = 0; f < k; f++) pAp += p[f] * ap[f];
+    if (!(pAp > 0)) return;
+    const a = rz / pAp;
+    let rzNext = 0;
+    for (let f = 0; f < k; f++) {
+      x[f] += a * p[f];
+      const rf = r[f] - a * ap[f];
+      r[f] = rf;
+      const zf = precondition ? rf / m[f] : rf;
+      z[f] = zf;
+      rzNext += rf * zf;
+    }
+    if (!(rzNext > RESIDUAL_EPSILON)) return;
+    const beta = rzNext / rz;
+    for (let f = 0; f < k; f++) p[f] = z[f] + beta * p[f];
+    rz = rzNext;
+  }
+}
+
+/** Solves rows [start, end) with a diagonal Gram matrix (the other side is in the eigenbasis). */
+function solveRowsDiag(
+  settings: AlsSettings,
+  side: AlsSide,
+  otherRows: number,
+  factors: Float32Array,
+  y: Float32Array,
+  start: number,
+  end: number,
+  q: Float64Array,
+  eigenvalues: Float64Array,
+  scratch: Scratch,
+): void {
+  const { k, alpha0, precondition } = settings;
+  const { x, r, m } = scratch;
+  const { indptr, indices, conf } = side;
+  let lambda = 0;
+  const applyGram = (p: Float64Array, ap: Float64Array): void => {
+    for (let f = 0; f < k; f++) ap[f] = (alpha0 * eigenvalues[f] + lambda) * p[f];
+  };
+  for (let row = start; row < end; row++) {
+    const o = row * k;
+    const s = indptr[row];
+    const e = indptr[row + 1];
+    lambda = rowLambda(settings, e - s, otherRows);
+    if (e - s <= scratch.exactLimit && solveShortRow(settings, indices, conf, s, e, y, eigenvalues, lambda, scratch)) {
+      for (let f = 0; f < k; f++) factors[o + f] = x[f];
+      continue;
+    }
+    rotateInto(factors, o, k, q, x);
+    for (let f = 0; f < k; f++) {
+      const d = alpha0 * eigenvalues[f] + lambda;
+      r[f] = -d * x[f];
+      m[f] = d;
+    }
+    sparsePass(indices, conf, s, e, y, k, alpha0, x, r, true, precondition ? m : null);
+    cgSteps(settings, indices, conf, s, e, y, scratch, applyGram);
+    for (let f = 0; f < k; f++) factors[o + f] = x[f];
+  }
+}
+
+/**
+ * Exact solution, into scratch.x, of (D + Vᵀ W V) x = Vᵀ c for a row with n ≤ exactLimit
+ * non-zeros, where D = diag(α₀Λ + λ) (the other side is in the eigenbasis), V holds the n
+ * item rows, W = diag(c − α₀) and c the confidences. By the Woodbury identity, with
+ * S = W⁻¹ + V D⁻¹ Vᵀ (n × n):  x = D⁻¹Vᵀ (c − S⁻¹ V D⁻¹ Vᵀ c). Returns false (nothing
+ * written) when some c − α₀ ≤ 0, where the identity does not apply; CG then takes the row.
+ */
+function solveShortRow(
+  settings: AlsSettings,
+  indices: Int32Array,
+  conf: Float32Array,
+  start: number,
+  end: number,
+  y: Float32Array,
+  eigenvalues: Float64Array,
+  lambda: number,
+  scratch: Scratch,
+): boolean {
+  const { k, alpha0 } = settings;
+  const { x, m: inverseD, scaled, capacitance: cap, small } = scratch;
+  const n = end - start;
+  for (let a = 0; a < n; a++) if (!(conf[start + a] - alpha0 > 0)) return false;
+  for (let f = 0; f < k; f++) inverseD[f] = 1 / (alpha0 * eigenvalues[f] + lambda);
+  // scaled[a] = D⁻¹ y_a.
+  for (let a = 0; a < n; a++) {
+    const o = indices[start + a] * k;
+    const so = a * k;
+    for (let f = 0; f < k; f++) scaled[so + f] = y[o + f] * inverseD[f];
+  }
+  // cap = V D⁻¹ Vᵀ (lower triangle, leading dimension n), then + W⁻¹ on the diagonal.
+  for (let a = 0; a < n; a++) {
+    const so = a * k;
+    for (let b = 0; b <= a; b++) {
+      const o = indices[start + b] * k;
+      let t0 = 0;
+      let t1 = 0;
+      let f = 0;
+      for (; f + 2 <= k; f += 2) {
+        t0 += scaled[so + f] * y[o + f];
+        t1 += scaled[so + f + 1] * y[o + f + 1];
+      }
+      for (; f < k; f++) t0 += scaled[so + f] * y[o + f];
+      cap[a * n + b] = t0 + t1;
+    }
+  }
+  // small = (V D⁻¹ Vᵀ) c, using the symmetric lower triangle; then make cap full + W⁻¹.
+  for (let a = 0; a < n; a++) {
+    let t = 0;
+    for (let b = 0; b < n; b++) t += (b <= a ? cap[a * n + b] : cap[b * n + a]) * conf[start + b];
+    small[a] = t;
+  }
+  for (let a = 0; a < n; a++) {
+    cap[a * n + a] += 1 / (conf[start + a] - alpha0);
+    for (let b = a + 1; b < n; b++) cap[a * n + b] = cap[b * n + a];
+  }
+  if (!choleskySolveSmall(cap, small, n)) return false;
+  // x = Σ_a (c_a − z_a) D⁻¹ y_a.
+  x.fill(0);
+  for (let a = 0; a < n; a++) {
+    const coefficient = conf[start + a] - small[a];
+    const so = a * k;
+    for (let f = 0; f < k; f++) x[f] += coefficient * scaled[so + f];
+  }
+  return true;
+}
+
+/** In-place Cholesky solve of an n × n SPD system (see linalg.ts; duplicated to stay monomorphic here). */
+function choleskySolveSmall(a: Float64Array, b: Float64Array, n: number): boolean {
+  for (let j = 0; j < n; j++) {
+    const jo = j * n;
+    let diagonal = a[jo + j];
+    for (let p = 0; p < j; p++) diagonal -= a[jo + p] * a[jo + p];
+    if (!(diagonal > 0)) return false;
+    const ljj = Math.sqrt(diagonal);
+    a[jo + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      const io = i * n;
+      let s = a[io + j];
+      for (let p = 0; p < j; p++) s -= a[io + p] * a[jo + p];
+      a[io + j] = s / ljj;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const io = i * n;
+    let s = b[i];
+    for (let p = 0; p < i; p++) s -= a[io + p] * b[p];
+    b[i] = s / a[io + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[i];
+    for (let p = i + 1; p < n; p++) s -= a[p * n + i] * b[p];
+    b[i] = s / a[i * n + i];
+  }
+  return true;
+}
+
+/** Solves rows [start, end) against the dense Gram matrix g of the other side. */
+function solveRowsDense(
+  settings: AlsSettings,
+  side: AlsSide,
+  otherRows: number,
+  factors: Float32Array,
+  y: Float32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+  scratch: Scratch,
+): void {
+  const { k, alpha0, precondition } = settings;
+  const { x, r, m } = scratch;
+  const { indptr, indices, conf } = side;
+  const k4 = k & ~3;
+  let lambda = 0;
+  const applyGram = (p: Float64Array, ap: Float64Array): void => {
+    for (let j = 0; j < k; j++) {
+      const go = j * k;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let l = 0;
+      for (; l < k4; l += 4) {
+        s0 += g[go + l] * p[l];
+        s1 += g[go + l + 1] * p[l + 1];
+        s2 += g[go + l + 2] * p[l + 2];
+        s3 += g[go + l + 3] * p[l + 3];
+      }
+      for (; l < k; l++) s0 += g[go + l] * p[l];
+      ap[j] = alpha0 * (s0 + s1 + (s2 + s3)) + lambda * p[j];
+    }
+  };
+  for (let row = start; row < end; row++) {
+    const o = row * k;
+    const s = indptr[row];
+    const e = indptr[row + 1];
+    lambda = rowLambda(settings, e - s, otherRows);
+    for (let f = 0; f < k; f++) x[f] = factors[o + f];
+    applyGram(x, r);
+    for (let f = 0; f < k; f++) {
+      r[f] = -r[f];
+      m[f] = alpha0 * g[f * k + f] + lambda;
+    }
+    sparsePass(indices, conf, s, e, y, k, alpha0, x, r, true, precondition ? m : null);
+    cgSteps(settings, indices, conf, s, e, y, scratch, applyGram);
+    for (let f = 0; f < k; f++) factors[o + f] = x[f];
+  }
+}
+
+/**
+ * Loss terms of rows [start, end): λ_u‖x_u‖² plus, when `dataTerm`, the observed-cell part
+ * Σ_{i∈S_u} [c (ŷ − 1)² − α₀ ŷ²]. The full loss adds α₀ ⟨XᵀX, YᵀY⟩ (all cells at weight α₀).
+ */
+function lossBlock(settings: AlsSettings, side: AlsSide, otherRows: number, factors: Float32Array, y: Float32Array, start: number, end: number, dataTerm: boolean): number {
+  const { k, alpha0 } = settings;
+  const { indptr, indices, conf } = side;
+  let total = 0;
+  for (let row = start; row < end; row++) {
+    const o = row * k;
+    const s = indptr[row];
+    const e = indptr[row + 1];
+    let norm = 0;
+    for (let f = 0; f < k; f++) norm += factors[o + f] * factors[o + f];
+    total += rowLambda(settings, e - s, otherRows) * norm;
+    if (!dataTerm) continue;
+    for (let n = s; n < e; n++) {
+      const io = indices[n] * k;
+      let yhat = 0;
+      for (let f = 0; f < k; f++) yhat += factors[o + f] * y[io + f];
+      const c = conf[n];
+      total += c * (yhat - 1) * (yhat - 1) - alpha0 * yhat * yhat;
+    }
+  }
+  return total;
+}

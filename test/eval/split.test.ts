@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { IdIndex, type InteractionMatrix } from '../../src/models/cf/matrix.js';
+import { DAY_MS, type ListenLog, randomEvalSplit, randomSplit, recboleSplitCounts, temporalSplit } from '../../src/eval/split.js';
+import { syntheticPairs } from './helpers.js';
+
+function rowOf(m: InteractionMatrix, u: number): number[] {
+  return Array.from(m.indices.subarray(m.indptr[u], m.indptr[u + 1]));
+}
+
+describe('recboleSplitCounts', () => {
+  it('follows RecBole for large and small groups', () => {
+    expect(recboleSplitCounts(50)).toEqual([40, 5, 5]);
+    expect(recboleSplitCounts(49)).toEqual([41, 4, 4]);
+    expect(recboleSplitCounts(20)).toEqual([16, 2, 2]);
+    expect(recboleSplitCounts(15)).toEqual([13, 1, 1]);
+    expect(recboleSplitCounts(10)).toEqual([8, 1, 1]);
+    expect(recboleSplitCounts(9)).toEqual([7, 1, 1]);
+    expect(recboleSplitCounts(4)).toEqual([2, 1, 1]);
+    expect(recboleSplitCounts(3)).toEqual([1, 1, 1]);
+    expect(recboleSplitCounts(2)).toEqual([1, 0, 1]);
+    expect(recboleSplitCounts(1)).toEqual([1, 0, 0]);
+    expect(recboleSplitCounts(0)).toEqual([0, 0, 0]);
+    for (let n = 0; n <= 200; n++) expect(recboleSplitCounts(n).reduce((a, b) => a + b)).toBe(n);
+  });
+});
+
+describe('randomSplit', () => {
+  const data = syntheticPairs(60, 300);
+  // One user with exactly 50 items.
+  const fifty = {
+    users: IdIndex.from(['a']),
+    items: IdIndex.from(Array.from({ length: 80 }, (_, i) => `i${i}`)),
+    user: new Int32Array(50),
+    item: Int32Array.from({ length: 50 }, (_, i) => i + 10),
+  };
+
+  it('is deterministic per seed and differs across seeds', () => {
+    const a = randomSplit(data, 1);
+    const b = randomSplit(data, 1);
+    const c = randomSplit(data, 2);
+    expect(Array.from(a.test.indices)).toEqual(Array.from(b.test.indices));
+    expect(Array.from(a.validation.indices)).toEqual(Array.from(b.validation.indices));
+    expect(Array.from(a.test.indices)).not.toEqual(Array.from(c.test.indices));
+  });
+
+  it('puts every item of a user in exactly one part', () => {
+    const s = randomSplit(data, 3);
+    const byUser = new Map<number, Set<number>>();
+    for (let k = 0; k < data.user.length; k++) {
+      if (!byUser.has(data.user[k])) byUser.set(data.user[k], new Set());
+      byUser.get(data.user[k])?.add(data.item[k]);
+    }
+    for (const [u, items] of byUser) {
+      const parts = [rowOf(s.train, u), rowOf(s.validation, u), rowOf(s.test, u)];
+      const all = parts.flat();
+      expect(new Set(all).size).toBe(all.length); // disjoint
+      expect(new Set(all)).toEqual(items); // complete
+      expect(parts.map((p) => p.length)).toEqual(recboleSplitCounts(items.size));
+    }
+    expect(s.train.items).toBe(300);
+  });
+
+  it('splits a 50-item user 40/5/5', () => {
+    for (const seed of [1, 2, 3]) {
+      const s = randomSplit(fifty, seed);
+      expect([rowOf(s.train, 0).length, rowOf(s.validation, 0).length, rowOf(s.test, 0).length]).toEqual([40, 5, 5]);
+      expect(s.test.items).toBe(80);
+    }
+  });
+
+  it('does not depend on the row order of the input', () => {
+    const order = Array.from(data.user.keys()).reverse();
+    const reversed = { ...data, user: Int32Array.from(order, (k) => data.user[k]), item: Int32Array.from(order, (k) => data.item[k]) };
+    expect(Array.from(randomSplit(reversed, 4).test.indices)).toEqual(Array.from(randomSplit(data, 4).test.indices));
+  });
+
+  it('in the evaluation layout, test masks train and validation', () => {
+    const s = randomEvalSplit(data, 1);
+    expect(s.test.exclude).toEqual([s.tuning.train, s.tuning.validation]);
+    expect(s.test.train).toBe(s.tuning.train);
+    expect(Object.keys(s.tuning).sort()).toEqual(['train', 'validation']);
+  });
+});
+
+describe('temporalSplit', () => {
+  const t0 = Date.UTC(2023, 0, 1);
+  const day = (d: number): number => t0 + d * DAY_MS;
+  // [user, item, day, ms]
+  const listens: [number, number, number, number][] = [
+    // user 0
+    [0, 0, 1, 200_000], // train (early)
+    [0, 1, 2, 200_000], // train (early)
+    [0, 2, 3, 10_000], // skip of item 2 before the cut-off
+    [0, 3, 52, 200_000], // validation slice (days 46..60): new item 3 → validation
+    [0, 0, 53, 200_000], // repeat in the validation slice: not a validation item
+    [0, 4, 61, 200_000], // after the cut-off (day 60): new item 4 → test
+    [0, 1, 62, 200_000], // repeat after the cut-off: not a test item
+    [0, 2, 63, 200_000], // skipped before the cut-off: heard already, not a test item
+    [0, 5, 64, 5_000], // a skip after the cut-off: not a positive
+    // user 1: only after the cut-off (cold start): not evaluated
+    [1, 4, 70, 200_000],
+    // user 2: plays only in the validation slice, new item after
+    [2, 1, 50, 200_000],
+    [2, 5, 65, 200_000],
+  ];
+  const log: ListenLog = {
+    users: IdIndex.from(['a', 'b', 'c']),
+    items: IdIndex.from(['i0', 'i1', 'i2', 'i3', 'i4', 'i5']),
+    user: Int32Array.from(listens.map((l) => l[0])),
+    item: Int32Array.from(listens.map((l) => l[1])),
+    time: Float64Array.from(listens.map((l) => day(l[2]))),
+    msPlayed: Float64Array.from(listens.map((l) => l[3])),
+  };
+
+  it('global cut-off: train before, test = new items after, validation = the slice before', () => {
+    const s = temporalSplit(log, { cutoff: day(60), validationDays: 14, skipMs: 30_000, strength: 'plays' });
+    expect(rowOf(s.test.train, 0)).toEqual([0, 1, 3]);
+    expect(Array.from(s.test.train.values.subarray(s.test.train.indptr[0], s.test.train.indptr[1]))).toEqual([2, 1, 1]);
+    expect(rowOf(s.test.target, 0)).toEqual([4]);
+    expect(rowOf(s.test.target, 1)).toEqual([]); // cold start
+    expect(rowOf(s.test.target, 2)).toEqual([5]);
+    expect(s.test.exclude).toEqual([s.test.train]);
+    expect(rowOf(s.tuning.train, 0)).toEqual([0, 1]);
+    expect(rowOf(s.tuning.validation, 0)).toEqual([3]);
+    // user 2 has nothing before the validation slice: no validation row
+    expect(rowOf(s.tuning.validation, 2)).toEqual([]);
+    expect(s.stats.coldStartUsersDropped).toBe(1);
+    expect(s.stats.skips).toBe(2);
+  });
+
+  it('binary strength and a bounded test window', () => {
+    const s = temporalSplit(log, { cutoff: day(60), testDays: 3, validationDays: 14, skipMs: 30_000, strength: 'binary' });
+    expect(Array.from(s.test.train.values)).toEqual(Array.from(s.test.train.values).map(() => 1));
+    expect(rowOf(s.test.target, 0)).toEqual([4]);
+    expect(rowOf(s.test.target, 2)).toEqual([]); // day 65 is past the 3-day window
+  });
+
+  it('per-user cut-off: each user’s last testDays are the test window', () => {
+    const s = temporalSplit(log, { cutoff: 'per-user', testDays: 3, validationDays: 14, skipMs: 30_000, strength: 'binary' });
+    // user 0: last listen day 64 → cut-off day 61: item 4 (day 61) is in the test window
+    expect(rowOf(s.test.target, 0)).toEqual([4]);
+    expect(rowOf(s.test.train, 0)).toEqual([0, 1, 3]);
+    // user 2: last day 65 → cut-off 62; trained on item 1, tests item 5
+    expect(rowOf(s.test.target, 2)).toEqual([5]);
+  });
+});

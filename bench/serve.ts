@@ -1,0 +1,114 @@
+/**
+ * `npm run bench -- serve [--tracks 100000] [--users 1000] [--connections 50] [--duration 20]
+ *   [--limit 30] [--data ./.bench/serve]`
+ *
+ * Serving speed of `recommendations(limit: 30)` in embedded mode: starts the API as its own
+ * process on a demo catalogue of the given size (generated and trained on first use, kept in
+ * --data), then drives it from this process with autocannon — 50 concurrent clients, each
+ * asking for a random listener in a random context — and prints p50/p99 latency and
+ * requests per second. Both processes share the machine's cores, as the issue asks.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+interface Options {
+  tracks: number;
+  users: number;
+  connections: number;
+  duration: number;
+  limit: number;
+  data: string;
+  port: number;
+}
+
+function parse(args: string[]): Options {
+  const get = (name: string, fallback: number) => {
+    const at = args.indexOf(`--${name}`);
+    return at >= 0 ? Number(args[at + 1]) : fallback;
+  };
+  const dataAt = args.indexOf('--data');
+  const tracks = get('tracks', 100_000);
+  return {
+    tracks,
+    users: get('users', 1000),
+    connections: get('connections', 50),
+    duration: get('duration', 20),
+    limit: get('limit', 30),
+    port: get('port', 4123),
+    data: path.resolve(dataAt >= 0 ? args[dataAt + 1] : `./.bench/serve-${tracks}`),
+  };
+}
+
+const QUERY = `query ($userId: ID!, $limit: Int!, $context: ContextInput) {
+  recommendations(userId: $userId, limit: $limit, context: $context) { items { targetId score explanation } sources { name state } }
+}`;
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const DEVICES = ['MOBILE', 'DESKTOP', 'SPEAKER', 'CAR'];
+const ACTIVITIES = ['COMMUTE', 'WORK', 'WORKOUT', 'RELAX', 'PARTY'];
+
+export async function run(args: string[]): Promise<void> {
+  const options = parse(args);
+  const server = await startServer(options);
+  try {
+    let n = 0;
+    const body = () => {
+      n++;
+      const user = `demo-u${String(1 + ((n * 7919) % options.users)).padStart(String(options.users).length, '0')}`;
+      return JSON.stringify({
+        query: QUERY,
+        variables: {
+          userId: user, limit: options.limit,
+          context: { timestamp: new Date(Date.UTC(2026, 10, 2) + (n % 168) * 3_600_000).toISOString(), device: DEVICES[n % 4], activity: ACTIVITIES[n % 5] },
+        },
+      });
+    };
+    const target = {
+      url: `http://127.0.0.1:${options.port}/graphql`,
+      method: 'POST' as const,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: body() }) }],
+    };
+    // One checked request first: a benchmark of error responses would measure nothing.
+    const probe = await fetch(target.url, { method: 'POST', headers: target.headers, body: body() });
+    const answer = (await probe.json()) as { data?: { recommendations?: { items: unknown[] } }; errors?: unknown[] };
+    if (answer.errors || answer.data?.recommendations?.items.length !== options.limit) {
+      throw new Error(`the probe request did not return ${options.limit} items: ${JSON.stringify(answer).slice(0, 300)}`);
+    }
+    console.log('warming up (5 s) …');
+    await autocannon({ ...target, connections: options.connections, duration: 5 });
+    console.log(`measuring: ${options.connections} connections for ${options.duration} s, limit ${options.limit}, ${options.tracks.toLocaleString('en')} tracks`);
+    const result = await autocannon({ ...target, connections: options.connections, duration: options.duration });
+    const { latency, requests } = result;
+    console.log(`requests: ${result.requests.total} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    console.log(`latency ms: p50 ${latency.p50}, p90 ${latency.p90}, p99 ${latency.p99}, max ${latency.max}`);
+    console.log(`throughput: ${requests.average.toFixed(0)} requests/s (average over ${options.duration} s)`);
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+/** Starts `src/main.ts` on the bench catalogue and resolves once /ready answers 200. */
+async function startServer(options: Options) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env, NODE_ENV: 'production', ADMIN_TOKEN, DATA_DIR: options.data,
+      PORT: String(options.port), HOST: '127.0.0.1', DEMO_TRACKS: String(options.tracks), DEMO_USERS: String(options.users),
+      DEMO_ARTISTS: String(Math.max(150, Math.round(options.tracks / 7))),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${options.port}/ready`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > 15 * 60_000) throw new Error('the server did not become ready in 15 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return child;
+}

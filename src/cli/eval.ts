@@ -12,12 +12,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseArgv } from '../eval/cli-options.js';
+import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseArgv, parseGridValues, parseJsonOption } from '../eval/cli-options.js';
 import { RECOMMENDER_NAMES, modelSpecs } from '../eval/models.js';
 import { PUBLISHED } from '../eval/published.js';
 import { markdownTable, reportJson } from '../eval/report.js';
 import { runEvaluation } from '../eval/runner.js';
-import { gridPoints } from '../eval/tuning.js';
+import { type ModelSpec, type ParamValue, gridPoints } from '../eval/tuning.js';
 import { consoleProgress } from '../lib/progress.js';
 
 const USAGE = [
@@ -27,6 +27,8 @@ const USAGE = [
   `  --models <list>           default ${RECOMMENDER_NAMES.join(',')}`,
   '  --out <file.json>         write the JSON report there',
   '  --quick                   one seed and the quick grids (a smoke run)',
+  '  --defaults                no search: each model with its default parameters (calibration)',
+  '  --grid <json>             replace grids: \'{"bpr":{"epochs":[100]}}\' (pinned parameters stay unless named)',
   '  --block-size <n>          users scored per block (default 256)',
   ...DATASET_USAGE,
 ].join('\n');
@@ -53,7 +55,7 @@ function formatParams(params: Record<string, unknown>): string {
 async function main(): Promise<number> {
   let args;
   try {
-    args = parseArgv(process.argv.slice(2), [...DATASET_OPTIONS, 'seeds', 'models', 'out', 'block-size'], ['quick', 'help']);
+    args = parseArgv(process.argv.slice(2), [...DATASET_OPTIONS, 'seeds', 'models', 'out', 'block-size', 'grid'], ['quick', 'defaults', 'help']);
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -70,9 +72,18 @@ async function main(): Promise<number> {
     const seeds = parseSeeds(args.options.get('seeds'), quick);
     const modelNames = (args.options.get('models') ?? RECOMMENDER_NAMES.join(',')).split(',').map((m) => m.trim()).filter(Boolean);
     if (new Set(modelNames).size !== modelNames.length) throw new UsageError('--models lists a model twice');
+    const overrides: Record<string, Record<string, ParamValue[]>> = {};
+    if (args.options.has('grid')) {
+      const parsed = parseJsonOption(args.options.get('grid') as string, 'grid');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--grid must be an object: {"model": {"param": [values…]}}');
+      for (const [model, values] of Object.entries(parsed)) overrides[model] = parseGridValues(values, `--grid ${model}`);
+    }
+    if (args.flags.has('defaults') && args.options.has('grid')) throw new UsageError('--defaults and --grid exclude each other');
     let models;
     try {
-      models = modelSpecs(modelNames, quick);
+      models = modelSpecs(modelNames, quick, overrides);
+      // Calibration: one grid point, the model's defaults (seeded by the evaluation seed).
+      if (args.flags.has('defaults')) models = models.map((spec): ModelSpec => ({ ...spec, grid: { values: {} } }));
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -81,7 +92,8 @@ async function main(): Promise<number> {
     const out = args.options.get('out');
 
     const dataset = await openDataset(name, args.options);
-    console.log(`Evaluating ${modelNames.join(', ')} on ${name}: seeds ${seeds.join(', ')}${quick ? ' (quick)' : ''}`);
+    const mode = [quick ? 'quick' : '', args.flags.has('defaults') ? 'default parameters, no search' : ''].filter(Boolean).join(', ');
+    console.log(`Evaluating ${modelNames.join(', ')} on ${name}: seeds ${seeds.join(', ')}${mode ? ` (${mode})` : ''}`);
     for (const [key, value] of Object.entries(dataset.protocol)) console.log(`  ${key}: ${String(value)}`);
     for (const spec of models) console.log(`  grid ${spec.name}: ${gridPoints(spec.grid).length} point(s) ${JSON.stringify(spec.grid.values)}${spec.grid.fixed ? ` fixed ${JSON.stringify(spec.grid.fixed)}` : ''}`);
 
@@ -112,7 +124,7 @@ async function main(): Promise<number> {
     console.log(`\nTotal ${result.seconds.toFixed(1)} s.`);
     if (out) {
       await mkdir(path.dirname(path.resolve(out)), { recursive: true });
-      await writeFile(out, `${JSON.stringify(reportJson(result, published, { quick }), null, 2)}\n`);
+      await writeFile(out, `${JSON.stringify(reportJson(result, published, { quick, defaults: args.flags.has('defaults'), gridOverrides: overrides }), null, 2)}\n`);
       console.log(`Wrote ${out}`);
     }
     return 0;

@@ -11,11 +11,11 @@
  *
  * Exit codes: 0 done; 1 failed; 2 bad usage.
  */
-import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseArgv } from '../eval/cli-options.js';
+import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseArgv, parseGridValues, parseJsonOption } from '../eval/cli-options.js';
 import { GRIDS } from '../eval/grids.js';
-import { RECOMMENDER_NAMES, isRecommenderName, modelSpec } from '../eval/models.js';
+import { RECOMMENDER_NAMES, isRecommenderName, modelSpec, overrideGrid } from '../eval/models.js';
 import { tuningPart } from '../eval/runner.js';
-import { type GridSpec, type ParamValue, gridPoints, tuneModel } from '../eval/tuning.js';
+import { type ParamValue, gridPoints, tuneModel } from '../eval/tuning.js';
 import { consoleProgress } from '../lib/progress.js';
 
 const USAGE = [
@@ -23,31 +23,12 @@ const USAGE = [
   '',
   `  <model>                   ${RECOMMENDER_NAMES.join(' | ')}`,
   '  --dataset <name>          lastfm-2k (default) | spotify-history',
-  '  --grid <json>             e.g. \'{"factors":[32,64],"lambda":[0.1]}\' (replaces the declared values)',
+  '  --grid <json>             e.g. \'{"factors":[32,64],"lambda":[0.1]}\': replaces the declared grid values',
+  '                            (parameters the declared grid pins stay pinned unless named here)',
   '  --seed <n>                split and model seed (default 1)',
   '  --quick                   the quick grid',
   ...DATASET_USAGE,
 ].join('\n');
-
-function parseGrid(text: string, base: GridSpec): GridSpec {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--grid is not JSON: ${(error as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--grid must be an object: {"param": [values…]}');
-  const values: Record<string, ParamValue[]> = {};
-  for (const [name, list] of Object.entries(parsed)) {
-    const items = Array.isArray(list) ? list : [list];
-    if (items.length === 0 || items.some((v) => !['number', 'string', 'boolean'].includes(typeof v))) {
-      throw new UsageError(`--grid: ${name} needs a non-empty list of numbers, strings or booleans`);
-    }
-    values[name] = items as ParamValue[];
-  }
-  const fixed = Object.fromEntries(Object.entries(base.fixed ?? {}).filter(([name]) => !(name in values)));
-  return { fixed, values, epochs: base.epochs && !(base.epochs.param in values) ? base.epochs : undefined };
-}
 
 function formatParams(params: Record<string, ParamValue>): string {
   return Object.entries(params)
@@ -75,7 +56,7 @@ async function main(): Promise<number> {
     const seed = Number(args.options.get('seed') ?? '1');
     if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
     const base = args.flags.has('quick') ? GRIDS[model].quick : GRIDS[model].full;
-    const grid = args.options.has('grid') ? parseGrid(args.options.get('grid') as string, base) : base;
+    const grid = args.options.has('grid') ? overrideGrid(base, parseGridValues(parseJsonOption(args.options.get('grid') as string, 'grid'), '--grid')) : base;
     let spec;
     try {
       spec = modelSpec(model, grid);

@@ -4,6 +4,7 @@
  */
 import { DATASETS, type DatasetName, lastfmDataset, parseCutoff, spotifyDataset } from './protocols.js';
 import type { EvalDataset } from './runner.js';
+import type { ParamValue } from './tuning.js';
 
 export class UsageError extends Error {}
 
@@ -92,4 +93,26 @@ export async function openDataset(name: DatasetName, options: Map<string, string
     testDays: positiveNumber(options.get('test-days'), 'test-days'),
     validationDays: positiveNumber(options.get('validation-days'), 'validation-days'),
   });
+}
+
+/** `{"param": [values…]}` (a single value counts as a list of one). */
+export function parseGridValues(value: unknown, where: string): Record<string, ParamValue[]> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${where} must be an object: {"param": [values…]}`);
+  const values: Record<string, ParamValue[]> = {};
+  for (const [name, list] of Object.entries(value)) {
+    const items: unknown[] = Array.isArray(list) ? list : [list];
+    if (items.length === 0 || items.some((v) => !['number', 'string', 'boolean'].includes(typeof v))) {
+      throw new UsageError(`${where}: ${name} needs a non-empty list of numbers, strings or booleans`);
+    }
+    values[name] = items as ParamValue[];
+  }
+  return values;
+}
+
+export function parseJsonOption(text: string, option: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--${option} is not JSON: ${(error as Error).message}`);
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { DEFAULT_PARAMS, RECOMMENDER_NAMES, type RecommenderName, createRecommender } from '../models/cf/index.js';
 import { GRIDS } from './grids.js';
-import type { GridSpec, ModelSpec, ParamValue } from './tuning.js';
+import type { GridSpec, ModelSpec, ParamValue, Params } from './tuning.js';
 
 export { RECOMMENDER_NAMES };
 
@@ -35,12 +35,25 @@ export function modelSpec(name: RecommenderName, grid: GridSpec = GRIDS[name].fu
     name,
     grid,
     create: (params, seed) => createRecommender(name, (seeded ? { ...params, seed } : { ...params }) as never),
+    describe: (params, seed) => ({ ...(DEFAULT_PARAMS[name] as Readonly<Params>), ...params, ...(seeded ? { seed } : {}) }),
   };
 }
 
-export function modelSpecs(names: readonly string[], quick: boolean): ModelSpec[] {
+/**
+ * Specs for `names`, with the quick or full grids; `overrides` replaces the grid values of the
+ * models it names (their pinned parameters stay unless overridden).
+ */
+export function modelSpecs(names: readonly string[], quick: boolean, overrides: Record<string, Record<string, readonly ParamValue[]>> = {}): ModelSpec[] {
+  for (const name of Object.keys(overrides)) if (!names.includes(name)) throw new RangeError(`the grid names "${name}", which is not among the models evaluated`);
   return names.map((name) => {
     if (!isRecommenderName(name)) throw new RangeError(`unknown model "${name}" (${RECOMMENDER_NAMES.join(', ')})`);
-    return modelSpec(name, quick ? GRIDS[name].quick : GRIDS[name].full);
+    const base = quick ? GRIDS[name].quick : GRIDS[name].full;
+    return modelSpec(name, overrides[name] ? overrideGrid(base, overrides[name]) : base);
   });
+}
+
+/** `base` with its values replaced by `values`; pinned parameters named in `values` are unpinned. */
+export function overrideGrid(base: GridSpec, values: Record<string, readonly ParamValue[]>): GridSpec {
+  const fixed = Object.fromEntries(Object.entries(base.fixed ?? {}).filter(([name]) => !(name in values)));
+  return { fixed, values, epochs: base.epochs && !(base.epochs.param in values) ? base.epochs : undefined };
 }

@@ -53,6 +53,7 @@ export function reportJson(result: RunResult, published?: PublishedTable, extra:
     models[model] = {
       ...summary.metrics,
       params: bySeed((r) => r.params),
+      fullParams: bySeed((r) => r.fullParams ?? null),
       validation: bySeed((r) => r.validation),
       testUsers: bySeed((r) => r.testUsers),
       seconds: bySeed((r) => r.seconds),

@@ -45,7 +45,10 @@ export interface Stat {
 }
 
 export interface ModelRun {
+  /** The chosen grid point. */
   params: Params;
+  /** Every parameter of the final model (defaults included), when the spec can tell. */
+  fullParams?: Params;
   validation: Record<string, number>;
   test: Record<string, number>;
   testUsers: number;
@@ -137,6 +140,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
       const tested = await testModel(spec, tuned.best.params, seed, split.test, { ks, beyondK, blockSize: options.blockSize, progress, label });
       const run: ModelRun = {
         params: tuned.best.params,
+        fullParams: spec.describe?.(tuned.best.params, seed),
         validation: tuned.best.validation,
         test: tested.metrics,
         testUsers: tested.users,

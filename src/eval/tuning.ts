@@ -45,6 +45,8 @@ export interface ModelSpec {
   /** A fresh, untrained recommender with these parameters; `seed` drives its randomness. */
   create(params: Params, seed: number): Recommender;
   readonly grid: GridSpec;
+  /** Every parameter the model runs with for these (defaults filled in), for the report. */
+  describe?(params: Params, seed: number): Params;
 }
 
 export interface GridPointResult {

@@ -7,6 +7,7 @@ import type { Interaction } from '../domain/types.js';
 import type { Store } from '../store/ports.js';
 import { CatalogueService } from './catalogue.service.js';
 import { type BundleLoader, CfServing } from './cf-serving.js';
+import { HistoryCache, storeHistory } from './history-cache.js';
 import { ModelService } from './model.service.js';
 import { loadCfBundle } from './training/cf-artifacts.js';
 import { TrainingService } from './training/training.service.js';
@@ -45,7 +46,7 @@ export function inProcessWiring(store: Store): OnlineWiring {
   return { popularity, deliverSignals: (events) => popularity.observe(events) };
 }
 
-export type ServiceConfig = Pick<Config, 'maxPageSize' | 'maxInteractionBatch' | 'artifactsDir' | 'annIndex'>;
+export type ServiceConfig = Pick<Config, 'maxPageSize' | 'maxInteractionBatch' | 'artifactsDir' | 'annIndex'> & Partial<Pick<Config, 'redisUrl'>>;
 
 export function createServices(
   store: Store,
@@ -61,13 +62,18 @@ export function createServices(
     if (version.model.startsWith('cf:')) await cf.activate(version);
   });
   const ingestion = new IngestionService(store, config.maxInteractionBatch, now);
-  ingestion.onStored((events) => wiring.deliverSignals(events));
+  // Histories are cached only where every write passes through this process (embedded mode).
+  const histories = config.redisUrl ? storeHistory(store) : new HistoryCache(store);
+  ingestion.onStored(async (events) => {
+    histories.invalidate(new Set(events.map((e) => e.userId)));
+    await wiring.deliverSignals(events);
+  });
   return {
     catalogue: new CatalogueService(store, config.maxPageSize),
     users: new UserService(store, config.maxPageSize),
     playlists: new PlaylistService(store, config.maxPageSize, now),
     ingestion,
-    recommendations: new RecommendationService(store, popularity, cf, now),
+    recommendations: new RecommendationService(store, popularity, cf, histories, now),
     popularity,
     models,
     cf,

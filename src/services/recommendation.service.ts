@@ -15,6 +15,7 @@ import type { Store } from '../store/ports.js';
 import { assertCanActFor, type Viewer } from './access.js';
 import type { CfBundle, CfServing, FoldInInput } from './cf-serving.js';
 import { type ContextInput, toContext, validateContext } from './ingestion.service.js';
+import type { HistorySource } from './history-cache.js';
 import type { Loaders } from './loaders.js';
 import { Problems } from './validation.js';
 
@@ -79,6 +80,7 @@ export class RecommendationService {
     private readonly store: Store,
     private readonly popularity: PopularityModel,
     private readonly cf: CfServing,
+    private readonly histories: HistorySource,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -95,7 +97,7 @@ export class RecommendationService {
 
     const context = toContext(request.context ?? { timezone: user.timezone }, now);
     if (!context.timezone && user.timezone) context.timezone = user.timezone;
-    const history = await this.store.interactions.allOfUser(request.userId);
+    const history = await this.histories.history(request.userId);
     const artistsOfTrack = request.target === 'ARTIST' ? await this.artistsOfHistoryTracks(history, loaders) : undefined;
     const exclude = heardOrRejected(history, request.target, artistsOfTrack);
 

@@ -17,8 +17,12 @@ export const POPULARITY_WEIGHTS: Record<InteractionType, number> = {
 
 /** Evidence (weighted events) at which a segment counts as much as the overall chart. */
 const SEGMENT_PRIOR = 200;
-/** How many of the top items per segment are considered as candidates. */
-const CANDIDATES_PER_SEGMENT = 2000;
+/**
+ * How deep each chart is read: enough that `limit` items survive the exclusions, plus a
+ * margin so that a segment's hits just below the overall top still compete.
+ */
+const CANDIDATE_MARGIN = 100;
+const MAX_CANDIDATES_PER_SEGMENT = 5000;
 
 /** How stale a cached chart may get while events arrive: re-sorting per request would cost more. */
 const CHART_REFRESH_MS = 1000;
@@ -71,7 +75,7 @@ export type TrackArtistLookup = (trackIds: readonly string[]) => Promise<(readon
 
 /** How deep into each chart to look for candidates. */
 export function candidateDepth(limit: number, excluded: number): number {
-  return Math.max(CANDIDATES_PER_SEGMENT, limit + excluded);
+  return Math.min(MAX_CANDIDATES_PER_SEGMENT, limit + excluded + CANDIDATE_MARGIN);
 }
 
 export interface SegmentShares {

@@ -1,11 +1,15 @@
 /**
  * `npm run bench -- als [--lastfm <dir>] [--synthetic] [--quality]`
  *
- *   (default, or --lastfm <dir>)  ALS on Last.fm 2K user_artists.dat, 64 factors, 15
- *       iterations: total fit seconds and s/iteration for threads = 1 and threads = 2.
- *   --synthetic  a deterministic 1M users × 100k items × 10M interactions matrix (power-law
- *       item popularity): s/iteration over 3 iterations (64 factors), peak RSS, and the
- *       per-core, per-non-zero comparison with the `implicit` library's published figure.
+ *   (default, or --lastfm <dir>) [--repeats 3]  ALS on Last.fm 2K user_artists.dat, 64
+ *       factors, 15 iterations: fit seconds and s/iteration for threads = 1 and threads = 2
+ *       (alternating repeats; best and median, since a shared machine is noisy), with the
+ *       process CPU seconds (all threads).
+ *   --synthetic [--threads 2,1]  a deterministic 1M users × 100k items × 10M interactions
+ *       matrix (power-law item popularity): s/iteration over 3 iterations (64 factors), peak
+ *       RSS, and the per-core, per-non-zero comparison with the `implicit` library's
+ *       published figure. Threads default to all cores; --shape users,items,nnz changes the
+ *       matrix (e.g. 359000,294000,17500000 has the shape of last.fm-360k).
  *   --quality  Recall@10 of every recommender with its default parameters on a seeded
  *       per-user 80/10/10 split of Last.fm 2K: validation (train items masked) and test
  *       (train + validation items masked). The defaults were tuned on validation only.
@@ -113,7 +117,7 @@ export function syntheticMatrix(users: number, items: number, nnz: number, seed 
   const perUser = new Int32Array(users);
   let assigned = 0;
   for (let u = 0; u < users; u++) {
-    perUser[u] = 1 + Math.floor(-Math.log(1 - random.float()) * (nnz / users - 1));
+    perUser[u] = 1 + Math.round(-Math.log(1 - random.float()) * (nnz / users - 1));
     assigned += perUser[u];
   }
   const indptr = new Int32Array(users + 1);
@@ -149,44 +153,75 @@ function flag(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-async function timeLastfm(dir: string): Promise<void> {
+/** Process CPU seconds (user + system, all threads): core-seconds, insensitive to other load. */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+interface FitTiming {
+  wallSeconds: number;
+  cpuSeconds: number;
+  /** Wall seconds of each iteration (the first includes worker start-up and the initial Gram matrix). */
+  iterations: number[];
+}
+
+async function timeFit(model: ImplicitALS, matrix: InteractionMatrix): Promise<FitTiming> {
+  const iterations: number[] = [];
+  const cpuStart = cpuSeconds();
+  const start = performance.now();
+  let last = start;
+  await model.fit(matrix, () => {
+    const now = performance.now();
+    iterations.push((now - last) / 1000);
+    last = now;
+  });
+  return { wallSeconds: (performance.now() - start) / 1000, cpuSeconds: cpuSeconds() - cpuStart, iterations };
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+async function timeLastfm(dir: string, repeats: number): Promise<void> {
   const data = loadLastfm(dir);
   const matrix = buildMatrix(data.users, data.items, data.triples);
-  console.log(`Last.fm 2K: ${matrix.users} users × ${matrix.items} artists, ${matrix.indices.length} non-zeros; 64 factors, 15 iterations`);
-  for (const threads of [1, 2]) {
-    const model = new ImplicitALS({ factors: 64, iterations: 15, threads });
-    const start = performance.now();
-    await model.fit(matrix);
-    const seconds = (performance.now() - start) / 1000;
-    console.log(`  threads=${threads}: fit ${seconds.toFixed(2)} s, ${(seconds / 15).toFixed(3)} s/iteration (includes worker start-up)`);
+  console.log(`Last.fm 2K: ${matrix.users} users × ${matrix.items} artists, ${matrix.indices.length} non-zeros; 64 factors, 15 iterations; ${repeats} fits per thread count, alternating`);
+  const runs = new Map<number, FitTiming[]>([
+    [1, []],
+    [2, []],
+  ]);
+  for (let r = 0; r < repeats; r++) {
+    for (const threads of [1, 2]) {
+      const t = await timeFit(new ImplicitALS({ factors: 64, iterations: 15, threads }), matrix);
+      runs.get(threads)!.push(t);
+      console.log(
+        `  threads=${threads}: fit ${t.wallSeconds.toFixed(2)} s wall (${(t.wallSeconds / 15).toFixed(3)} s/iteration; ` +
+          `${mean(t.iterations.slice(1)).toFixed(3)} s/iteration after the first), ${t.cpuSeconds.toFixed(2)} CPU s; load average ${os.loadavg()[0].toFixed(2)}`,
+      );
+    }
+  }
+  for (const [threads, timings] of runs) {
+    const walls = timings.map((t) => t.wallSeconds).sort((a, b) => a - b);
+    const median = walls[Math.floor(walls.length / 2)];
+    console.log(`  threads=${threads}: best fit ${walls[0].toFixed(2)} s (${(walls[0] / 15).toFixed(3)} s/iteration), median ${median.toFixed(2)} s (${(median / 15).toFixed(3)} s/iteration)`);
   }
 }
 
-async function timeSynthetic(): Promise<void> {
+async function timeSynthetic(threadList: number[], shape: [number, number, number]): Promise<void> {
   const buildStart = performance.now();
-  const matrix = syntheticMatrix(1_000_000, 100_000, 10_000_000);
+  const matrix = syntheticMatrix(...shape);
   const nnz = matrix.indices.length;
-  console.log(`synthetic: ${matrix.users} users × ${matrix.items} items, ${nnz} non-zeros (built in ${((performance.now() - buildStart) / 1000).toFixed(1)} s)`);
-  const cores = os.availableParallelism();
+  console.log(`synthetic: ${matrix.users} users × ${matrix.items} items, ${nnz} non-zeros (built in ${((performance.now() - buildStart) / 1000).toFixed(1)} s); load average ${os.loadavg()[0].toFixed(2)}`);
   const iterations = 3;
-  for (const threads of [cores]) {
-    const times: number[] = [];
-    let last = performance.now();
-    const model = new ImplicitALS({ factors: 64, iterations, threads });
-    const start = performance.now();
-    await model.fit(matrix, () => {
-      const now = performance.now();
-      times.push((now - last) / 1000);
-      last = now;
-    });
-    const total = (performance.now() - start) / 1000;
-    const perIteration = times.reduce((a, b) => a + b, 0) / times.length;
+  const theirs = (1.37 * 8) / 17.5e6;
+  for (const threads of threadList) {
+    const t = await timeFit(new ImplicitALS({ factors: 64, iterations, threads }), matrix);
+    const perIteration = mean(t.iterations);
     const ours = (perIteration * threads) / nnz;
-    const theirs = (1.37 * 8) / 17.5e6;
-    console.log(`  threads=${threads}: fit ${total.toFixed(1)} s; per iteration ${times.map((t) => t.toFixed(2)).join(', ')} s (mean ${perIteration.toFixed(2)} s)`);
+    const oursCpu = t.cpuSeconds / iterations / nnz;
+    console.log(`  threads=${threads}: fit ${t.wallSeconds.toFixed(1)} s; per iteration ${t.iterations.map((x) => x.toFixed(2)).join(', ')} s (mean ${perIteration.toFixed(2)} s); ${(t.cpuSeconds / iterations).toFixed(2)} CPU s/iteration`);
     console.log(`  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
     console.log(`  implicit (published): 1.37 s/iteration on 8 cores, last.fm-360k (17.5M non-zeros, 64 factors)`);
-    console.log(`  core-seconds per non-zero per iteration: ours ${ours.toExponential(3)} vs implicit ${theirs.toExponential(3)} (ratio ${(ours / theirs).toFixed(2)})`);
+    console.log(`  core-seconds per non-zero per iteration: ours ${ours.toExponential(3)} (wall × ${threads} threads; by CPU time ${oursCpu.toExponential(3)}) vs implicit ${theirs.toExponential(3)} (ratio ${(ours / theirs).toFixed(2)}; by CPU time ${(oursCpu / theirs).toFixed(2)})`);
   }
 }
 
@@ -208,6 +243,8 @@ async function quality(dir: string): Promise<void> {
 export async function run(args: string[]): Promise<void> {
   const dir = flag(args, '--lastfm') ?? DEFAULT_LASTFM;
   if (args.includes('--quality')) return quality(dir);
-  if (args.includes('--synthetic')) return timeSynthetic();
-  return timeLastfm(dir);
+  const threads = flag(args, '--threads');
+  const shape = (flag(args, '--shape') ?? '1000000,100000,10000000').split(',').map(Number) as [number, number, number];
+  if (args.includes('--synthetic')) return timeSynthetic(threads ? threads.split(',').map(Number) : [os.availableParallelism()], shape);
+  return timeLastfm(dir, Number(flag(args, '--repeats') ?? 3));
 }

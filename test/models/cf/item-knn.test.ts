@@ -40,7 +40,7 @@ describe('ItemKnnRecommender', () => {
       { user: 1, item: 2, value: 1 },
       { user: 2, item: 3, value: 1 },
     ]);
-    const model = new ItemKnnRecommender({ weighting: 'none', k: 1 });
+    const model = new ItemKnnRecommender({ weighting: 'none', k: 1, shrink: 0 });
     await model.fit(m);
     const s = model.similarItems(0, 3);
     expect(Array.from(s.items)).toEqual([1]);

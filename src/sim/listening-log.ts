@@ -33,7 +33,7 @@ import { AliasTable, type Rng } from './random.js';
 
 const HOUR_MS = 3_600_000;
 /** Largest UTC offset in use anywhere (Kiribati): no local day starts earlier than midnight UTC − 14 h. */
-const MAX_UTC_OFFSET_MS = 14 * HOUR_MS;
+export const MAX_UTC_OFFSET_MS = 14 * HOUR_MS;
 /** A play shorter than this counts as a skip. */
 export const SKIP_THRESHOLD_MS = 30_000;
 const URN_CAPACITY = 300;
@@ -42,7 +42,7 @@ const CHOICE_SHARPNESS = 3;
 /** How readily a familiar track that does not suit the context is passed over. */
 const FAMILIAR_MISFIT_PENALTY = 0.5;
 /** How far a session's wanted sound moves from the listener's own style towards the context's. */
-const CONTEXT_PULL = 0.4;
+export const CONTEXT_PULL = 0.4;
 
 /**
  * The response model's knobs. Appeal (see appealOf) is a weighted sum; outcomes are logistic
@@ -214,8 +214,8 @@ function toInteraction(p: PendingEvent, n: number, seed: number, catalogue: Cata
     : { eventId, userId, targetKind: 'TRACK', targetId, type: p.type, count: 1, context, receivedAt: p.ts };
 }
 
-/** Daily weather per region: a sticky Markov chain around the region's climate. */
-function drawWeather(rng: Rng, days: number): Weather[][] {
+/** Daily weather per region (REGIONS order, then day): a sticky Markov chain around the region's climate. */
+export function drawWeather(rng: Rng, days: number): Weather[][] {
   return REGIONS.map((region, i) => {
     const r = rng.fork(i);
     const table = new AliasTable(region.climate);
@@ -241,17 +241,7 @@ function simulateDay(sim: Sim, u: number, localMidnight: number, weekday: number
   const listener = sim.listeners[u];
   const st = sim.states[u];
   const r = st.rng;
-  const starts: { slot: RoutineSlot; local: number }[] = [];
-  for (const slot of listener.routine) {
-    // Draw for every slot every day, used or not, so one slot's outcome never shifts another's.
-    const open = r.next() < slot.byWeekday[weekday];
-    const offset = r.next();
-    if (!open) continue;
-    const local = localMidnight + Math.floor((slot.startHour + offset * slot.spanHours) * 3600) * 1000;
-    starts.push({ slot, local });
-  }
-  starts.sort((a, b) => a.local - b.local);
-  for (const { slot, local } of starts) {
+  for (const { slot, local } of routineStarts(r, listener.routine, localMidnight, weekday)) {
     let start = sim.clock.localToUtc(listener.timezone, local);
     if (start < st.busyUntil) start = st.busyUntil + (1 + r.int(20)) * 60_000;
     if (start >= sim.windowEnd) continue;
@@ -259,7 +249,26 @@ function simulateDay(sim: Sim, u: number, localMidnight: number, weekday: number
   }
 }
 
-function chooseDevice(r: Rng, listener: Listener, activity: Activity): Device {
+/**
+ * The sessions a routine opens on one local day, in local-time order: every slot draws
+ * whether it opens and when, used or not, so one slot's outcome never shifts another's.
+ * `local` is the wall-clock start as ms since the epoch "as if local were UTC".
+ */
+export function routineStarts(r: Rng, routine: readonly RoutineSlot[], localMidnight: number, weekday: number): { slot: RoutineSlot; local: number }[] {
+  const starts: { slot: RoutineSlot; local: number }[] = [];
+  for (const slot of routine) {
+    const open = r.next() < slot.byWeekday[weekday];
+    const offset = r.next();
+    if (!open) continue;
+    const local = localMidnight + Math.floor((slot.startHour + offset * slot.spanHours) * 3600) * 1000;
+    starts.push({ slot, local });
+  }
+  starts.sort((a, b) => a.local - b.local);
+  return starts;
+}
+
+/** The device a session plays on: the listener's device habits × what suits the activity (cars for car commuters). */
+export function chooseDevice(r: Rng, listener: Listener, activity: Activity): Device {
   if (activity === 'COMMUTE' && listener.commutesByCar) return 'CAR';
   const fit = ACTIVITY_PROFILES[activity].devices;
   const weights = new Float64Array(DEVICES.length);
@@ -272,15 +281,7 @@ function runSession(sim: Sim, u: number, activity: Activity, start: number, weat
   const st = sim.states[u];
   const r = st.rng;
   const ctx = listener.contexts[ACTIVITY_INDEX[activity]];
-  // Weather tints the wanted sound a little: grey days softer and sadder, bright days livelier.
-  const target = Float64Array.from(ctx.target);
-  if (GLOOMY.has(weather)) {
-    target[VALENCE] = Math.max(0.02, target[VALENCE] - 0.08);
-    target[ACOUSTICNESS] = Math.min(0.98, target[ACOUSTICNESS] + 0.08);
-  } else if (BRIGHT.has(weather)) {
-    target[VALENCE] = Math.min(0.98, target[VALENCE] + 0.08);
-    target[ENERGY] = Math.min(0.98, target[ENERGY] + 0.04);
-  }
+  const target = weatherTinted(ctx.target, weather);
   // The sound the listener wants in this session: their own style pulled towards the context.
   const ideal = new Float64Array(STYLE_SIZE);
   for (let d = 0; d < STYLE_SIZE; d++) ideal[d] = (1 - CONTEXT_PULL) * listener.style[d] + CONTEXT_PULL * target[d];
@@ -339,6 +340,20 @@ function runSession(sim: Sim, u: number, activity: Activity, start: number, weat
     t += msPlayed + 200 + r.int(2500);
   }
   st.busyUntil = t;
+}
+
+/** Weather tints the wanted sound a little: grey days softer and sadder, bright days livelier. */
+export function weatherTinted(contextTarget: ArrayLike<number>, weather: Weather | undefined): Float64Array {
+  const target = Float64Array.from(contextTarget);
+  if (weather === undefined) return target;
+  if (GLOOMY.has(weather)) {
+    target[VALENCE] = Math.max(0.02, target[VALENCE] - 0.08);
+    target[ACOUSTICNESS] = Math.min(0.98, target[ACOUSTICNESS] + 0.08);
+  } else if (BRIGHT.has(weather)) {
+    target[VALENCE] = Math.min(0.98, target[VALENCE] + 0.08);
+    target[ENERGY] = Math.min(0.98, target[ENERGY] + 0.04);
+  }
+  return target;
 }
 
 function emit(sim: Sim, u: number, ts: number, track: number, type: InteractionType, msPlayed: number, ctx: SessionContext): void {

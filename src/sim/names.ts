@@ -179,6 +179,11 @@ export class NameForge {
   }
 }
 
+/** A track title without the uniqueness bookkeeping: for catalogues too large to remember every title. */
+export function trackTitleCandidate(rng: Rng, style: NameStyle): string {
+  return titleCandidate(rng, style);
+}
+
 function hashIndex(text: string): number {
   let h = 0;
   for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;

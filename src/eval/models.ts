@@ -4,6 +4,7 @@
  */
 import { DEFAULT_PARAMS, RECOMMENDER_NAMES, type RecommenderName, createRecommender } from '../models/cf/index.js';
 import { GRIDS } from './grids.js';
+import { HYBRID_GRIDS, HYBRID_MODEL_NAMES, hybridModelSpec, isHybridModelName } from './hybrid-models.js';
 import type { GridSpec, ModelSpec, ParamValue, Params } from './tuning.js';
 
 export { RECOMMENDER_NAMES };
@@ -46,7 +47,11 @@ export function modelSpec(name: RecommenderName, grid: GridSpec = GRIDS[name].fu
 export function modelSpecs(names: readonly string[], quick: boolean, overrides: Record<string, Record<string, readonly ParamValue[]>> = {}): ModelSpec[] {
   for (const name of Object.keys(overrides)) if (!names.includes(name)) throw new RangeError(`the grid names "${name}", which is not among the models evaluated`);
   return names.map((name) => {
-    if (!isRecommenderName(name)) throw new RangeError(`unknown model "${name}" (${RECOMMENDER_NAMES.join(', ')})`);
+    if (isHybridModelName(name)) {
+      const base = quick ? HYBRID_GRIDS[name].quick : HYBRID_GRIDS[name].full;
+      return hybridModelSpec(name, overrides[name] ? overrideGrid(base, overrides[name]) : base);
+    }
+    if (!isRecommenderName(name)) throw new RangeError(`unknown model "${name}" (${[...RECOMMENDER_NAMES, ...HYBRID_MODEL_NAMES].join(', ')})`);
     const base = quick ? GRIDS[name].quick : GRIDS[name].full;
     return modelSpec(name, overrides[name] ? overrideGrid(base, overrides[name]) : base);
   });

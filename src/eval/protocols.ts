@@ -2,6 +2,9 @@
  * The evaluation datasets with their protocols: files → {@link EvalDataset} (a split per seed
  * plus a description of how it is made, for the report).
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { LASTFM_FRIENDS_FILE, LASTFM_TAGS_FILE, loadLastfmSide } from '../models/hybrid/side-data.js';
 import { loadLastfm2k, loadSpotifyListens, type SpotifyTarget } from './datasets.js';
 import type { EvalDataset } from './runner.js';
 import { DEFAULT_TEMPORAL, type TemporalSplitOptions, randomEvalSplit, temporalSplit } from './split.js';
@@ -11,7 +14,12 @@ export type DatasetName = (typeof DATASETS)[number];
 
 export async function lastfmDataset(dir: string): Promise<EvalDataset> {
   const data = await loadLastfm2k(dir);
+  // Side data (friend graph, tag assignments) for the hybrid and its sources, when the folder has it.
+  const folder = fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? dir : path.dirname(dir);
+  const hasSide = [LASTFM_FRIENDS_FILE, LASTFM_TAGS_FILE].every((f) => fs.existsSync(path.join(folder, f)));
+  const side = hasSide ? await loadLastfmSide(folder, data.users, data.items) : undefined;
   return {
+    side,
     name: 'lastfm-2k',
     protocol: {
       data: `${dir} (user_artists.dat)`,
@@ -25,6 +33,7 @@ export async function lastfmDataset(dir: string): Promise<EvalDataset> {
       testMask: 'training and validation artists',
       training: 'final models fit on the training part only (validation only selects parameters and epochs)',
       averaging: 'over users with held-out items',
+      sideData: hasSide ? `${LASTFM_FRIENDS_FILE} (friend graph), ${LASTFM_TAGS_FILE} (tags; a user's own tags only on their training artists, artist profiles from other users' tags)` : 'none',
     },
     split: (seed) => randomEvalSplit(data, seed),
   };

@@ -8,10 +8,12 @@
  * are fixed.
  */
 import type { Progress } from '../lib/progress.js';
+import type { SideData } from '../models/hybrid/side-data.js';
+import { isStacked } from '../models/hybrid/hybrid.js';
 import { silentProgress } from '../lib/progress.js';
 import { evaluateRanking, metricNames } from './metrics.js';
 import { type EvalSplit, type TestData, type TuningData, usersWithItems } from './split.js';
-import { type GridPointResult, type ModelSpec, type Params, type TuningResult, tuneModel } from './tuning.js';
+import { type GridPointResult, type ModelSpec, type Params, type TuningResult, assertTuningOnly, tuneModel } from './tuning.js';
 
 export interface EvalDataset {
   readonly name: string;
@@ -19,6 +21,8 @@ export interface EvalDataset {
   readonly protocol: Record<string, unknown>;
   /** The split for one seed (a deterministic split may ignore the seed). */
   split(seed: number): EvalSplit | Promise<EvalSplit>;
+  /** Data besides the interactions (friend graph, tags), indexed like the split; for models bound to the dataset. */
+  readonly side?: SideData;
 }
 
 export interface RunOptions {
@@ -87,19 +91,34 @@ export function tuningPart(split: EvalSplit): TuningData {
   return { train: split.tuning.train, validation: split.tuning.validation };
 }
 
-/** Fits the chosen parameters on the final training matrix and ranks the test part. */
+/**
+ * Fits the chosen parameters on the final training matrix and ranks the test part. A stacked
+ * model (one with `fitStacked`, e.g. the hybrid, whose ranker learns from validation labels)
+ * first gets `stacking` — the tuning part, train and validation only, never test — then the
+ * final `fit`.
+ */
 export async function testModel(
   spec: ModelSpec,
   params: Params,
   seed: number,
   test: TestData,
-  options: { ks?: readonly number[]; beyondK?: number; blockSize?: number; progress?: Progress; label?: string } = {},
+  options: { ks?: readonly number[]; beyondK?: number; blockSize?: number; progress?: Progress; label?: string; stacking?: TuningData } = {},
 ): Promise<{ metrics: Record<string, number>; users: number; seconds: { fit: number; test: number } }> {
   const progress = options.progress ?? silentProgress;
   const label = options.label ?? spec.name;
   const model = spec.create(params, seed);
   const t0 = performance.now();
   let shownTotal = -1;
+  if (isStacked(model)) {
+    const stacking = options.stacking;
+    if (!stacking) throw new Error(`${spec.name} is a stacked model: testModel needs the tuning part (train and validation)`);
+    assertTuningOnly(stacking);
+    await model.fitStacked({ train: stacking.train, validation: stacking.validation }, (done, total) => {
+      if (total !== shownTotal) progress.start(`${label} · stacked fit`, (shownTotal = total));
+      progress.update(done);
+    });
+    shownTotal = -1;
+  }
   await model.fit(test.train, (done, total) => {
     if (total !== shownTotal) progress.start(`${label} · test fit`, (shownTotal = total));
     progress.update(done);
@@ -126,18 +145,19 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
   if (seeds.length === 0) throw new RangeError('at least one seed');
   if (options.models.length === 0) throw new RangeError('at least one model');
 
-  const runs = new Map<string, Map<number, ModelRun>>(options.models.map((m) => [m.name, new Map()]));
+  const specs = options.models.map((spec) => spec.bind?.(options.dataset) ?? spec);
+  const runs = new Map<string, Map<number, ModelRun>>(specs.map((m) => [m.name, new Map()]));
   const splits: Record<string, Record<string, number>> = {};
   for (let s = 0; s < seeds.length; s++) {
     const seed = seeds[s];
     const split = await options.dataset.split(seed);
     splits[String(seed)] = { ...split.stats };
-    for (const spec of options.models) {
+    for (const spec of specs) {
       const label = `seed ${seed} (${s + 1}/${seeds.length}) · ${spec.name}`;
       const t0 = performance.now();
       const tuned: TuningResult = await tuneModel(tuningPart(split), spec, seed, { metric: options.metric, blockSize: options.blockSize, progress, label });
       const tuningSeconds = (performance.now() - t0) / 1000;
-      const tested = await testModel(spec, tuned.best.params, seed, split.test, { ks, beyondK, blockSize: options.blockSize, progress, label });
+      const tested = await testModel(spec, tuned.best.params, seed, split.test, { ks, beyondK, blockSize: options.blockSize, progress, label, stacking: tuningPart(split) });
       const run: ModelRun = {
         params: tuned.best.params,
         fullParams: spec.describe?.(tuned.best.params, seed),

@@ -15,6 +15,7 @@ import type { Recommender } from '../models/cf/recommender.js';
 import type { Progress } from '../lib/progress.js';
 import { silentProgress } from '../lib/progress.js';
 import { evaluateRanking } from './metrics.js';
+import type { EvalDataset } from './runner.js';
 import type { TuningData } from './split.js';
 
 export type ParamValue = number | string | boolean;
@@ -47,6 +48,8 @@ export interface ModelSpec {
   readonly grid: GridSpec;
   /** Every parameter the model runs with for these (defaults filled in), for the report. */
   describe?(params: Params, seed: number): Params;
+  /** For models that need the dataset's side data: the spec bound to `dataset` (the runner calls it first). */
+  bind?(dataset: EvalDataset): ModelSpec;
 }
 
 export interface GridPointResult {

@@ -1,0 +1,96 @@
+/**
+ * The hybrid recommender and its own sources (social, tags, user-knn, rp3beta) as {@link ModelSpec}s. They
+ * need the dataset's side data (friend graph, tag assignments), so their specs are bound to the
+ * dataset by the runner (`bind`) before use; the hybrid is stacked (the runner hands it
+ * { train, validation } in a `fitStacked` step before the final fit, never test).
+ */
+import { HYBRID_DEFAULTS, type HybridParams, HybridRecommender, tagProfilesOf } from '../models/hybrid/hybrid.js';
+import type { SideData } from '../models/hybrid/side-data.js';
+import { SOCIAL_DEFAULTS, SocialRecommender } from '../models/hybrid/social.js';
+import { TAG_DEFAULTS, TagRecommender } from '../models/hybrid/tags.js';
+import { RP3_DEFAULTS, Rp3BetaRecommender } from '../models/hybrid/rp3beta.js';
+import { USER_KNN_DEFAULTS, UserKnnRecommender } from '../models/hybrid/user-knn.js';
+import type { InteractionMatrix } from '../models/cf/matrix.js';
+import type { Recommender, TrainProgress } from '../models/cf/recommender.js';
+import type { EvalDataset } from './runner.js';
+import type { GridSpec, ModelSpec, Params } from './tuning.js';
+
+export const HYBRID_MODEL_NAMES = ['hybrid', 'social', 'tags', 'user-knn', 'rp3beta'] as const;
+export type HybridModelName = (typeof HYBRID_MODEL_NAMES)[number];
+
+export function isHybridModelName(name: string): name is HybridModelName {
+  return (HYBRID_MODEL_NAMES as readonly string[]).includes(name);
+}
+
+export const HYBRID_GRIDS: Record<HybridModelName, { full: GridSpec; quick: GridSpec }> = {
+  // One point: the ranker's own hyperparameters (depth, trees) are chosen inside fitStacked on
+  // an inner split of the validation users; the sources use the lab's ALS choice (α 16, λ 50).
+  hybrid: { full: { values: {} }, quick: { fixed: { candidates: 50, depths: '4', trees: 100 }, values: {} } },
+  social: { full: { values: { floor: [0, 0.05, 0.3] } }, quick: { values: { floor: [0.05] } } },
+  tags: { full: { values: { ownWeight: [0, 0.5, 2] } }, quick: { values: { ownWeight: [0.5] } } },
+  // The hybrid's two extra collaborative sources, as rows of their own.
+  'user-knn': { full: { values: { k: [40, 80, 160] } }, quick: { values: { k: [80] } } },
+  rp3beta: { full: { values: { beta: [0.3, 0.5, 0.7] } }, quick: { values: { beta: [0.5] } } },
+};
+
+const DEFAULTS: Record<HybridModelName, Readonly<Params>> = {
+  hybrid: HYBRID_DEFAULTS as unknown as Params,
+  social: SOCIAL_DEFAULTS as unknown as Params,
+  tags: TAG_DEFAULTS as unknown as Params,
+  'user-knn': USER_KNN_DEFAULTS as unknown as Params,
+  rp3beta: RP3_DEFAULTS as unknown as Params,
+};
+
+/** Builds the source lazily: tag profiles need the matrix shape, known at fit. */
+class LazyTags implements Recommender {
+  readonly name = 'tags';
+  private inner: TagRecommender | undefined;
+  constructor(
+    private readonly side: SideData,
+    private readonly params: Params,
+  ) {}
+  async fit(train: InteractionMatrix, onProgress?: TrainProgress): Promise<void> {
+    const profiles = tagProfilesOf(this.side, train.users, train.items);
+    if (!profiles) throw new RangeError('tags: the dataset has no tag assignments');
+    this.inner = new TagRecommender(profiles, this.params);
+    await this.inner.fit(train, onProgress);
+  }
+  scoreUsers(users: Int32Array, out: Float32Array): void {
+    if (!this.inner) throw new Error('tags: fit first');
+    this.inner.scoreUsers(users, out);
+  }
+}
+
+function create(name: HybridModelName, side: SideData, params: Params, seed: number): Recommender {
+  switch (name) {
+    case 'hybrid':
+      return new HybridRecommender({ ...(params as Partial<HybridParams>), seed }, side);
+    case 'social':
+      if (!side.friends) throw new RangeError('social: the dataset has no friend graph');
+      return new SocialRecommender(side.friends, params);
+    case 'tags':
+      return new LazyTags(side, params);
+    case 'user-knn':
+      return new UserKnnRecommender(params);
+    case 'rp3beta':
+      return new Rp3BetaRecommender(params);
+  }
+}
+
+export function hybridModelSpec(name: HybridModelName, grid: GridSpec = HYBRID_GRIDS[name].full): ModelSpec {
+  const defaults = DEFAULTS[name];
+  for (const param of [...Object.keys(grid.values), ...Object.keys(grid.fixed ?? {})]) {
+    if (!(param in defaults)) throw new RangeError(`${name} has no parameter "${param}" (it has: ${Object.keys(defaults).join(', ')})`);
+  }
+  const unbound = (): never => {
+    throw new Error(`${name} needs the dataset's side data: the runner binds it (spec.bind(dataset))`);
+  };
+  const spec = (side: SideData | undefined): ModelSpec => ({
+    name,
+    grid,
+    create: (params, seed) => (side ? create(name, side, params, seed) : unbound()),
+    describe: (params, seed) => ({ ...defaults, ...params, ...(name === 'hybrid' ? { seed } : {}) }),
+    bind: (dataset: EvalDataset) => spec(dataset.side ?? {}),
+  });
+  return spec(undefined);
+}

@@ -1,0 +1,72 @@
+import { IdIndex } from '../../../src/models/cf/matrix.js';
+import type { PairData } from '../../../src/eval/split.js';
+import { type SideData, friendMatrix } from '../../../src/models/hybrid/side-data.js';
+
+/**
+ * Block-structured data: `groups` groups of users, each with its own block of items; a user
+ * plays 12..20 items, mostly of their block, a few popular items outside; friends are within
+ * the group; the items of a block carry the block's tag (given by other users of the group).
+ */
+export function blockData(groups = 4, usersPerGroup = 30, itemsPerBlock = 40, seed = 3): { pairs: PairData; side: SideData } {
+  let state = seed >>> 0;
+  const rand = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  const users = groups * usersPerGroup;
+  const items = groups * itemsPerBlock + 20;
+  const u: number[] = [];
+  const i: number[] = [];
+  for (let a = 0; a < users; a++) {
+    const g = Math.floor(a / usersPerGroup);
+    const chosen = new Set<number>();
+    const n = 12 + Math.floor(rand() * 9);
+    while (chosen.size < n) {
+      chosen.add(rand() < 0.85 ? g * itemsPerBlock + Math.floor(Math.pow(rand(), 1.5) * itemsPerBlock) : groups * itemsPerBlock + Math.floor(rand() * 20));
+    }
+    for (const item of chosen) {
+      u.push(a);
+      i.push(item);
+    }
+  }
+  const pairs: PairData = {
+    users: IdIndex.from(Array.from({ length: users }, (_, k) => `u${k}`)),
+    items: IdIndex.from(Array.from({ length: items }, (_, k) => `i${k}`)),
+    user: Int32Array.from(u),
+    item: Int32Array.from(i),
+  };
+  const friendPairs: [number, number][] = [];
+  for (let a = 0; a < users; a++) {
+    const g = Math.floor(a / usersPerGroup);
+    for (let k = 0; k < 3; k++) friendPairs.push([a, g * usersPerGroup + Math.floor(rand() * usersPerGroup)]);
+  }
+  const tu: number[] = [];
+  const ti: number[] = [];
+  const tt: number[] = [];
+  for (let item = 0; item < groups * itemsPerBlock; item++) {
+    const g = Math.floor(item / itemsPerBlock);
+    for (let k = 0; k < 2; k++) {
+      tu.push(g * usersPerGroup + Math.floor(rand() * usersPerGroup));
+      ti.push(item);
+      tt.push(rand() < 0.9 ? g : groups + Math.floor(rand() * 3));
+    }
+  }
+  return {
+    pairs,
+    side: { friends: friendMatrix(users, friendPairs), tags: { tags: groups + 3, user: Int32Array.from(tu), item: Int32Array.from(ti), tag: Int32Array.from(tt) } },
+  };
+}
+
+/** Small, fast hybrid parameters for tests. */
+export const FAST_HYBRID = {
+  candidates: 30,
+  alsFactors: 8,
+  alsIterations: 5,
+  alsLambda: 5,
+  knnK: 50,
+  trees: 40,
+  depths: '2,3',
+  minLeaf: 10,
+  patience: 10,
+  threads: 1,
+};

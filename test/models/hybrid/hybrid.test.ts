@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateRanking } from '../../../src/eval/metrics.js';
+import { type EvalSplit, randomEvalSplit } from '../../../src/eval/split.js';
+import type { Recommender } from '../../../src/models/cf/recommender.js';
+import { HybridRecommender, isStacked } from '../../../src/models/hybrid/hybrid.js';
+import { SocialRecommender } from '../../../src/models/hybrid/social.js';
+import { TagProfiles, TagRecommender } from '../../../src/models/hybrid/tags.js';
+import { PopularityRecommender } from '../../../src/models/cf/popularity.js';
+import { FAST_HYBRID, blockData } from './helpers.js';
+
+const { pairs, side } = blockData();
+
+function testNdcg(model: Recommender, split: EvalSplit): number {
+  return evaluateRanking(model, { target: split.test.target, exclude: split.test.exclude, train: split.test.train }, { ks: [10], beyondK: 0 }).metrics['ndcg@10'];
+}
+
+describe('hybrid', () => {
+  it('beats its weakest source on block-structured data, and gives −∞ to non-candidates and masked items', async () => {
+    const split = randomEvalSplit(pairs, 1);
+    const hybrid = new HybridRecommender({ ...FAST_HYBRID, seed: 1 }, side);
+    expect(isStacked(hybrid)).toBe(true);
+    await hybrid.fitStacked({ train: split.tuning.train, validation: split.tuning.validation });
+    await hybrid.fit(split.test.train);
+    expect(hybrid.report?.positivesInCandidates).toBeGreaterThan(0);
+    const popularity = new PopularityRecommender();
+    await popularity.fit(split.test.train);
+    const social = new SocialRecommender(side.friends!);
+    await social.fit(split.test.train);
+    const hybridNdcg = testNdcg(hybrid, split);
+    const weakest = Math.min(testNdcg(popularity, split), testNdcg(social, split));
+    expect(hybridNdcg).toBeGreaterThan(weakest + 0.05);
+
+    const n = pairs.items.size;
+    const out = new Float32Array(n);
+    hybrid.scoreUsers(Int32Array.from([0]), out);
+    const finite = [...out].filter((s) => Number.isFinite(s)).length;
+    expect(finite).toBeGreaterThan(0);
+    expect(finite).toBeLessThanOrEqual(5 * FAST_HYBRID.candidates);
+    for (const m of split.test.exclude) for (let k = m.indptr[0]; k < m.indptr[1]; k++) expect(out[m.indices[k]]).toBe(-Infinity);
+  });
+
+  it('refuses stacking data holding more than train and validation', async () => {
+    const split = randomEvalSplit(pairs, 2);
+    const hybrid = new HybridRecommender({ ...FAST_HYBRID }, side);
+    const data = { train: split.tuning.train, validation: split.tuning.validation, test: split.test.target };
+    await expect(hybrid.fitStacked(data)).rejects.toThrow(/only train and validation/);
+  });
+});
+
+describe('tags', () => {
+  it("never uses a user's own tag on an artist to score that artist for them", async () => {
+    // Two users, three artists, tags 0 and 1. User 0 tagged artist 2 (held out) with tag 0;
+    // nobody else tagged artist 2. User 0 trained on artist 0, tagged 0 by user 1.
+    const profiles = new TagProfiles({ tags: 2, user: Int32Array.from([0, 1, 1]), item: Int32Array.from([2, 0, 1]), tag: Int32Array.from([0, 0, 1]) }, 2, 3);
+    const train = { users: 2, items: 3, indptr: Int32Array.from([0, 1, 1]), indices: Int32Array.from([0]), values: Float32Array.from([1]) };
+    const model = new TagRecommender(profiles, { ownWeight: 1 });
+    await model.fit(train);
+    const out = new Float32Array(3);
+    model.scoreUsers(Int32Array.from([0]), out);
+    expect(out[0]).toBeGreaterThan(0);
+    expect(out[2]).toBe(0); // only user 0's own tag describes artist 2
+    expect(profiles.othersCount(0, 2)).toBe(0);
+    expect(profiles.othersCount(1, 2)).toBe(1);
+  });
+});

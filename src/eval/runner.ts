@@ -8,22 +8,14 @@
  * are fixed.
  */
 import type { Progress } from '../lib/progress.js';
-import type { SideData } from '../models/hybrid/side-data.js';
 import { isStacked } from '../models/hybrid/hybrid.js';
 import { silentProgress } from '../lib/progress.js';
+import type { EvalDataset } from './dataset.js';
 import { evaluateRanking, metricNames } from './metrics.js';
 import { type EvalSplit, type TestData, type TuningData, usersWithItems } from './split.js';
 import { type GridPointResult, type ModelSpec, type Params, type TuningResult, assertTuningOnly, tuneModel } from './tuning.js';
 
-export interface EvalDataset {
-  readonly name: string;
-  /** How the data is split and ranked, for the report. */
-  readonly protocol: Record<string, unknown>;
-  /** The split for one seed (a deterministic split may ignore the seed). */
-  split(seed: number): EvalSplit | Promise<EvalSplit>;
-  /** Data besides the interactions (friend graph, tags), indexed like the split; for models bound to the dataset. */
-  readonly side?: SideData;
-}
+export type { EvalDataset } from './dataset.js';
 
 export interface RunOptions {
   dataset: EvalDataset;

@@ -15,7 +15,7 @@ import type { Recommender } from '../models/cf/recommender.js';
 import type { Progress } from '../lib/progress.js';
 import { silentProgress } from '../lib/progress.js';
 import { evaluateRanking } from './metrics.js';
-import type { EvalDataset } from './runner.js';
+import type { EvalDataset } from './dataset.js';
 import type { TuningData } from './split.js';
 
 export type ParamValue = number | string | boolean;

@@ -67,6 +67,10 @@ export interface SimilarList {
 }
 
 export const MAX_RECOMMENDATIONS = 500;
+/** Most tracks by one artist in one list: a list is a mix, not one artist's discography. */
+export const MAX_TRACKS_PER_ARTIST = 2;
+/** Candidates asked of each source per wanted item, so that the artist cap can still fill the list. */
+const CANDIDATE_FACTOR = 4;
 
 /** A CF candidate with the history item that explains it. */
 interface CfCandidate {
@@ -104,7 +108,7 @@ export class RecommendationService {
     const reports: SourceReport[] = [];
     const cfCandidates = await this.timed(reports, 'cf', () => this.cfCandidates(request, history, exclude, artistsOfTrack, loaders));
     const popular = await this.timed(reports, 'popularity', async () => {
-      const ranked = await this.popularity.rank(request.target, context, request.limit, exclude);
+      const ranked = await this.popularity.rank(request.target, context, request.limit * CANDIDATE_FACTOR, exclude);
       return { items: ranked };
     });
 
@@ -112,8 +116,10 @@ export class RecommendationService {
     const chosen = new Set<string>();
     const popularById = new Map(popular.map((p) => [p.id, p]));
     const names = await this.names(request.target, cfCandidates.flatMap((c) => (c.because ? [c.because] : [])), loaders);
+    const artistCap = request.target === 'TRACK' ? await this.artistCap(cfCandidates.map((c) => c.id).concat(popular.map((p) => p.id)), loaders) : () => true;
     for (const candidate of cfCandidates) {
       if (items.length >= request.limit) break;
+      if (!artistCap(candidate.id)) continue;
       const sources: SourceScore[] = [{ name: 'cf', score: candidate.score }];
       const alsoPopular = popularById.get(candidate.id);
       if (alsoPopular) sources.push({ name: alsoPopular.strongestSegment ? 'popular-in-context' : 'popular', score: alsoPopular.score });
@@ -129,7 +135,7 @@ export class RecommendationService {
     }
     for (const candidate of popular) {
       if (items.length >= request.limit) break;
-      if (chosen.has(candidate.id)) continue;
+      if (chosen.has(candidate.id) || !artistCap(candidate.id)) continue;
       items.push({
         targetKind: request.target,
         id: candidate.id,
@@ -192,7 +198,7 @@ export class RecommendationService {
       const key = bundle.items.get(id);
       if (key !== undefined) excludeKeys.add(key);
     }
-    const hits = await loaders.ann.load({ kind: request.target, index: 'user', vector, k: request.limit, exclude: excludeKeys });
+    const hits = await loaders.ann.load({ kind: request.target, index: 'user', vector, k: request.limit * CANDIDATE_FACTOR, exclude: excludeKeys });
     return { items: this.explain(bundle, hits, feedback) };
   }
 
@@ -203,6 +209,24 @@ export class RecommendationService {
       score: hit.score,
       because: closest[i].item >= 0 ? bundle.items.ids[closest[i].item] : undefined,
     }));
+  }
+
+  /**
+   * A filter that admits a track while none of its artists already has MAX_TRACKS_PER_ARTIST
+   * tracks admitted; the candidates' tracks are read in one batch.
+   */
+  private async artistCap(candidateIds: readonly string[], loaders: Loaders): Promise<(id: string) => boolean> {
+    const unique = [...new Set(candidateIds)];
+    const tracks = await loaders.tracks.loadMany(unique);
+    const artistsOf = new Map<string, readonly string[]>();
+    tracks.forEach((t, i) => artistsOf.set(unique[i], t && !(t instanceof Error) ? t.artistIds : []));
+    const admitted = new Map<string, number>();
+    return (id) => {
+      const artists = artistsOf.get(id) ?? [];
+      if (artists.some((a) => (admitted.get(a) ?? 0) >= MAX_TRACKS_PER_ARTIST)) return false;
+      for (const a of artists) admitted.set(a, (admitted.get(a) ?? 0) + 1);
+      return true;
+    };
   }
 
   /** Display names (track titles or artist names) by id, read in one batch. */

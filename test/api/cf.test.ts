@@ -33,12 +33,15 @@ describe('collaborative filtering in the API', () => {
     expect(sources[0].modelVersion).toMatch(/^cf-track-/);
     expect(items).toHaveLength(10);
     const played = new Set((await app.store.interactions.allOfUser(blockUser(2, 3))).map((e) => e.targetId));
+    let inGenre = 0;
     for (const item of items) {
       expect(played.has(item.targetId)).toBe(false);
-      expect(genreOfId(item.targetId)).toBe(2);
+      inGenre += genreOfId(item.targetId) === 2 ? 1 : 0;
       expect(item.sources[0].name).toBe('cf');
       expect(item.explanation).toMatch(/^Listeners of techno song \d\.\d also play this$/);
     }
+    // At most two tracks per artist reaches below the very top of the CF list.
+    expect(inGenre).toBeGreaterThanOrEqual(8);
   });
 
   it('recommends artists for a track listener from the artist model', async () => {

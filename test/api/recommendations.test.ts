@@ -71,6 +71,17 @@ describe('recommendations (popularity-in-context baseline)', () => {
     expect(codes(badTime)).toEqual(['BAD_USER_INPUT']);
   });
 
+  it('never lists more than two tracks by one artist', async () => {
+    const data = await ok(app, RecommendationsDocument, { userId: userId(4), limit: 40 });
+    const perArtist = new Map<string, number>();
+    for (const item of data.recommendations.items) {
+      const artist = item.track!.artists[0].id;
+      perArtist.set(artist, (perArtist.get(artist) ?? 0) + 1);
+    }
+    expect(Math.max(...perArtist.values())).toBe(2);
+    expect(data.recommendations.items.length).toBeGreaterThan(30);
+  });
+
   it('lets a listener ask for their own recommendations', async () => {
     const data = await ok(app, RecommendationsDocument, { userId: userId(3), limit: 3 }, listener(userId(3)));
     expect(data.recommendations.items).toHaveLength(3);

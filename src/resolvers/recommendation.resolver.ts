@@ -7,8 +7,8 @@ import { ContextInputType } from './types/inputs.js';
 import type { RecommendedItem } from '../services/recommendation.service.js';
 import { RecommendationListType, RecommendationType, SimilarListType } from './types/recommendation.type.js';
 
-function ranked(items: readonly RecommendedItem[]): RecommendationType[] {
-  return items.map((item, i) => ({ ...item, rank: i + 1, targetId: item.id }));
+function ranked(items: readonly RecommendedItem[], offset = 0): RecommendationType[] {
+  return items.map((item, i) => ({ ...item, rank: offset + i + 1, targetId: item.id }));
 }
 
 @Resolver(() => RecommendationType)
@@ -22,9 +22,10 @@ export class RecommendationResolver {
     @Arg('context', () => ContextInputType, { nullable: true }) context?: ContextInputType,
     @Arg('limit', () => Int, { defaultValue: 20 }) limit = 20,
     @Arg('target', () => TargetKindEnum, { defaultValue: 'TRACK' }) target: TargetKind = 'TRACK',
+    @Arg('after', () => String, { nullable: true, description: "A previous page's pageInfo.endCursor." }) after?: string,
   ): Promise<RecommendationListType> {
-    const list = await ctx.services.recommendations.recommend(ctx.viewer, { userId, context, limit, target }, ctx.loaders);
-    return { ...list, items: ranked(list.items) };
+    const list = await ctx.services.recommendations.recommend(ctx.viewer, { userId, context, limit, target, after }, ctx.loaders);
+    return { ...list, items: ranked(list.items, list.offset) };
   }
 
   @Query(() => SimilarListType, { description: 'Tracks whose listeners overlap most with this track\'s (collaborative filtering).' })

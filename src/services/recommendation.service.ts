@@ -24,6 +24,8 @@ export interface RecommendationRequest {
   target: TargetKind;
   context?: ContextInput | null;
   limit: number;
+  /** A cursor from a previous page's `endCursor`: the next `limit` items of the same list. */
+  after?: string | null;
 }
 
 export interface SourceScore {
@@ -57,6 +59,9 @@ export interface RecommendationList {
   items: RecommendedItem[];
   sources: SourceReport[];
   generatedAt: number;
+  /** 0-based position of the first item in the whole list. */
+  offset: number;
+  pageInfo: { hasNextPage: boolean; endCursor?: string };
 }
 
 export interface SimilarList {
@@ -94,21 +99,28 @@ export class RecommendationService {
     problems.id('userId', request.userId);
     problems.range('limit', request.limit, 1, MAX_RECOMMENDATIONS, true);
     validateContext(problems, 'context', request.context, now);
+    const page = request.after ? decodeListCursor(request.after) : { offset: 0, timestamp: undefined };
+    if (!page) problems.add('after', 'is not a cursor this API issued: pass pageInfo.endCursor unchanged');
+    else if (page.offset + request.limit > MAX_RECOMMENDATIONS) problems.add('after', `pages end at item ${MAX_RECOMMENDATIONS}`);
     problems.throwIfAny('recommendation request');
+    const { offset, timestamp: pageTimestamp } = page!;
     assertCanActFor(viewer, request.userId);
     const user = await loaders.users.load(request.userId);
     if (!user) throw new NotFoundError('User', request.userId, 'userId');
 
-    const context = toContext(request.context ?? { timezone: user.timezone }, now);
+    // Later pages keep the first page's moment, so the list they continue is the same list.
+    const context = toContext({ timezone: user.timezone, ...request.context, timestamp: request.context?.timestamp ?? pageTimestamp }, now);
     if (!context.timezone && user.timezone) context.timezone = user.timezone;
     const history = await this.histories.history(request.userId);
     const artistsOfTrack = request.target === 'ARTIST' ? await this.artistsOfHistoryTracks(history, loaders) : undefined;
     const exclude = heardOrRejected(history, request.target, artistsOfTrack);
 
+    // The list up to the end of this page, plus one item to know whether another page follows.
+    const depth = offset + request.limit + 1;
     const reports: SourceReport[] = [];
-    const cfCandidates = await this.timed(reports, 'cf', () => this.cfCandidates(request, history, exclude, artistsOfTrack, loaders));
+    const cfCandidates = await this.timed(reports, 'cf', () => this.cfCandidates({ ...request, limit: depth }, history, exclude, artistsOfTrack, loaders));
     const popular = await this.timed(reports, 'popularity', async () => {
-      const ranked = await this.popularity.rank(request.target, context, request.limit * CANDIDATE_FACTOR, exclude);
+      const ranked = await this.popularity.rank(request.target, context, depth * CANDIDATE_FACTOR, exclude);
       return { items: ranked };
     });
 
@@ -118,7 +130,7 @@ export class RecommendationService {
     const names = await this.names(request.target, cfCandidates.flatMap((c) => (c.because ? [c.because] : [])), loaders);
     const artistCap = request.target === 'TRACK' ? await this.artistCap(cfCandidates.map((c) => c.id).concat(popular.map((p) => p.id)), loaders) : () => true;
     for (const candidate of cfCandidates) {
-      if (items.length >= request.limit) break;
+      if (items.length >= depth) break;
       if (!artistCap(candidate.id)) continue;
       const sources: SourceScore[] = [{ name: 'cf', score: candidate.score }];
       const alsoPopular = popularById.get(candidate.id);
@@ -134,7 +146,7 @@ export class RecommendationService {
       chosen.add(candidate.id);
     }
     for (const candidate of popular) {
-      if (items.length >= request.limit) break;
+      if (items.length >= depth) break;
       if (chosen.has(candidate.id) || !artistCap(candidate.id)) continue;
       items.push({
         targetKind: request.target,
@@ -148,7 +160,13 @@ export class RecommendationService {
     }
     const bundle = this.cf.bundle(request.target);
     if (bundle) reports[0].modelVersion = bundle.version.id;
-    return { userId: request.userId, target: request.target, context, items, sources: reports, generatedAt: now };
+    const end = offset + request.limit;
+    const hasNextPage = items.length > end && end < MAX_RECOMMENDATIONS;
+    return {
+      userId: request.userId, target: request.target, context, sources: reports, generatedAt: now, offset,
+      items: items.slice(offset, end),
+      pageInfo: { hasNextPage, ...(hasNextPage ? { endCursor: encodeListCursor(end, context.timestamp) } : {}) },
+    };
   }
 
   /** Items whose listeners overlap most with this item's (cosine of CF item factors). */
@@ -264,6 +282,17 @@ export class RecommendationService {
       return [];
     }
   }
+}
+
+/** A page cursor of a recommendation list: where the next page starts and the list's moment. */
+function encodeListCursor(offset: number, timestamp: number): string {
+  return Buffer.from(`${offset}:${timestamp}`, 'utf8').toString('base64url');
+}
+
+function decodeListCursor(cursor: string): { offset: number; timestamp: number } | undefined {
+  const match = /^(\d{1,4}):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match || encodeListCursor(Number(match[1]), Number(match[2])) !== cursor) return undefined;
+  return { offset: Number(match[1]), timestamp: Number(match[2]) };
 }
 
 /** Everything the listener has played, skipped or disliked; for artists, also the artists of their tracks. */

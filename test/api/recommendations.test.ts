@@ -71,6 +71,19 @@ describe('recommendations (popularity-in-context baseline)', () => {
     expect(codes(badTime)).toEqual(['BAD_USER_INPUT']);
   });
 
+  it('pages through one list with cursors', async () => {
+    const whole = await ok(app, RecommendationsDocument, { userId: userId(6), limit: 12 });
+    const first = await ok(app, RecommendationsDocument, { userId: userId(6), limit: 5 });
+    expect(first.recommendations.pageInfo.hasNextPage).toBe(true);
+    const second = await ok(app, RecommendationsDocument, { userId: userId(6), limit: 7, after: first.recommendations.pageInfo.endCursor });
+    const paged = [...first.recommendations.items, ...second.recommendations.items];
+    expect(paged.map((i) => i.targetId)).toEqual(whole.recommendations.items.map((i) => i.targetId));
+    expect(paged.map((i) => i.rank)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    // The second page keeps the first page's moment, whatever the clock says now.
+    expect(second.recommendations.context.timestamp).toBe(first.recommendations.context.timestamp);
+    expect(codes(await run(app, RecommendationsDocument, { userId: userId(6), after: 'bm9wZQ' }))).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('never lists more than two tracks by one artist', async () => {
     const data = await ok(app, RecommendationsDocument, { userId: userId(4), limit: 40 });
     const perArtist = new Map<string, number>();

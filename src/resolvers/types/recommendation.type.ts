@@ -2,6 +2,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { ListeningContext, TargetKind } from '../../domain/types.js';
 import type { RecommendedItem, SourceReport, SourceScore, SourceState } from '../../services/recommendation.service.js';
 import { SourceStateEnum, TargetKindEnum } from './enums.js';
+import { PageInfoType } from './connection.js';
 import { ListeningContextType } from './interaction.type.js';
 import { DateTimeScalar } from './scalars.js';
 
@@ -38,6 +39,7 @@ export class RecommendationListType {
   @Field(() => [RecommendationType]) items!: RecommendationType[];
   @Field(() => [SourceReportType]) sources!: SourceReport[];
   @Field(() => DateTimeScalar) generatedAt!: number;
+  @Field(() => PageInfoType, { description: 'Pass endCursor as `after` for the next items of the same list.' }) pageInfo!: PageInfoType;
 }
 
 @ObjectType('SimilarList', { description: 'Items like a seed item, best first.' })

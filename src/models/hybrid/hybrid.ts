@@ -190,12 +190,13 @@ export class HybridRecommender implements StackedRecommender {
           sources.push({ name, model: new UserKnnRecommender({ k: p.userKnnK }), minScore: 0 });
           break;
         case 'social':
-          if (!this.side.friends) throw new RangeError('hybrid: the social source needs a friend graph in the side data');
+          // A dataset without a friend graph (Spotify histories) simply has no social source.
+          if (!this.side.friends) break;
           social = new SocialRecommender(this.side.friends, { floor: p.socialFloor });
           sources.push({ name, model: social, minScore: 0 });
           break;
         case 'tags':
-          if (!tagProfiles) throw new RangeError('hybrid: the tags source needs tag assignments in the side data');
+          if (!tagProfiles) break;
           sources.push({ name, model: new TagRecommender(tagProfiles, { ownWeight: p.tagOwnWeight }), minScore: 0 });
           break;
         case 'popularity':

@@ -252,6 +252,48 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
+/** Walker/Vose alias arrays in plain typed arrays (workers can share them); sample with one uniform. */
+export interface AliasArrays {
+  n: number;
+  prob: Float64Array;
+  alias: Int32Array;
+}
+
+/**
+ * Builds alias arrays in O(n). Weights below zero count as zero; with no positive weight
+ * every `prob` is 1 (each index draws itself: uniform).
+ */
+export function buildAliasArrays(weights: ArrayLike<number>): AliasArrays {
+  const n = weights.length;
+  const prob = new Float64Array(n);
+  const alias = new Int32Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += Math.max(0, weights[i]);
+  if (n === 0 || !(total > 0)) return { n, prob: prob.fill(1), alias };
+  const scaled = new Float64Array(n);
+  const small = new Int32Array(n);
+  const large = new Int32Array(n);
+  let ns = 0;
+  let nl = 0;
+  for (let i = 0; i < n; i++) {
+    scaled[i] = (Math.max(0, weights[i]) * n) / total;
+    if (scaled[i] < 1) small[ns++] = i;
+    else large[nl++] = i;
+  }
+  while (ns > 0 && nl > 0) {
+    const s = small[--ns];
+    const l = large[--nl];
+    prob[s] = scaled[s];
+    alias[s] = l;
+    scaled[l] = scaled[l] + scaled[s] - 1;
+    if (scaled[l] < 1) small[ns++] = l;
+    else large[nl++] = l;
+  }
+  while (nl > 0) prob[large[--nl]] = 1;
+  while (ns > 0) prob[small[--ns]] = 1; // rounding leftovers
+  return { n, prob, alias };
+}
+
 /**
  * Walker/Vose alias table: O(n) to build, O(1) per draw. Used wherever the simulator samples
  * the same weighted list many times (tracks of a genre by popularity, a listener's genres).
@@ -262,36 +304,11 @@ export class AliasTable {
   readonly size: number;
 
   constructor(weights: ArrayLike<number>) {
-    const n = weights.length;
-    this.size = n;
-    this.prob = new Float64Array(n);
-    this.alias = new Int32Array(n);
-    if (n === 0) return;
+    this.size = weights.length;
     let total = 0;
-    for (let i = 0; i < n; i++) total += Math.max(0, weights[i]);
-    if (!(total > 0)) throw new RangeError('AliasTable needs a positive total weight');
-
-    const scaled = new Float64Array(n);
-    const small = new Int32Array(n);
-    const large = new Int32Array(n);
-    let ns = 0;
-    let nl = 0;
-    for (let i = 0; i < n; i++) {
-      scaled[i] = (Math.max(0, weights[i]) * n) / total;
-      if (scaled[i] < 1) small[ns++] = i;
-      else large[nl++] = i;
-    }
-    while (ns > 0 && nl > 0) {
-      const s = small[--ns];
-      const l = large[--nl];
-      this.prob[s] = scaled[s];
-      this.alias[s] = l;
-      scaled[l] = scaled[l] + scaled[s] - 1;
-      if (scaled[l] < 1) small[ns++] = l;
-      else large[nl++] = l;
-    }
-    while (nl > 0) this.prob[large[--nl]] = 1;
-    while (ns > 0) this.prob[small[--ns]] = 1; // rounding leftovers
+    for (let i = 0; i < weights.length; i++) total += Math.max(0, weights[i]);
+    if (weights.length > 0 && !(total > 0)) throw new RangeError('AliasTable needs a positive total weight');
+    ({ prob: this.prob, alias: this.alias } = buildAliasArrays(weights));
   }
 
   /** An index in [0, size), with probability proportional to its weight. */

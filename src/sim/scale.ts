@@ -26,7 +26,7 @@ import { DEMO_REFERENCE_TIME } from './demo-world.js';
 import { ACTIVITY_PROFILES, baseContext, contextFit, REGIONS } from './listeners.js';
 import { RESPONSE, SKIP_THRESHOLD_MS } from './listening-log.js';
 import { NameForge, trackTitleCandidate } from './names.js';
-import { hashString, Rng } from './random.js';
+import { type AliasArrays, buildAliasArrays, hashString, Rng } from './random.js';
 
 export interface ScaleConfig {
   seed: number;
@@ -158,44 +158,6 @@ export class FastRng {
   }
 }
 
-/** Walker's alias table in plain typed arrays; sample with one uniform. */
-interface Alias {
-  n: number;
-  prob: Float64Array;
-  alias: Int32Array;
-}
-
-function buildAlias(weights: ArrayLike<number>): Alias {
-  const n = weights.length;
-  const prob = new Float64Array(n);
-  const alias = new Int32Array(n);
-  let total = 0;
-  for (let i = 0; i < n; i++) total += Math.max(0, weights[i]);
-  if (n === 0 || !(total > 0)) return { n, prob: prob.fill(1), alias };
-  const scaled = new Float64Array(n);
-  const small = new Int32Array(n);
-  const large = new Int32Array(n);
-  let ns = 0;
-  let nl = 0;
-  for (let i = 0; i < n; i++) {
-    scaled[i] = (Math.max(0, weights[i]) * n) / total;
-    if (scaled[i] < 1) small[ns++] = i;
-    else large[nl++] = i;
-  }
-  while (ns > 0 && nl > 0) {
-    const s = small[--ns];
-    const l = large[--nl];
-    prob[s] = scaled[s];
-    alias[s] = l;
-    scaled[l] = scaled[l] + scaled[s] - 1;
-    if (scaled[l] < 1) small[ns++] = l;
-    else large[nl++] = l;
-  }
-  while (nl > 0) prob[large[--nl]] = 1;
-  while (ns > 0) prob[small[--ns]] = 1;
-  return { n, prob, alias };
-}
-
 const HOT_STRIDE = 8;
 const HOT_POPULARITY = STYLE_SIZE;
 const HOT_DURATION = STYLE_SIZE + 1;
@@ -211,7 +173,7 @@ interface PackedAlias {
   floats: Float32Array;
 }
 
-function packAlias(table: Alias, members: Int32Array): PackedAlias {
+function packAlias(table: AliasArrays, members: Int32Array): PackedAlias {
   const buffer = new ArrayBuffer(Math.max(1, table.n) * 16);
   const ints = new Int32Array(buffer);
   const floats = new Float32Array(buffer);
@@ -255,8 +217,8 @@ function splitAlias(members: Int32Array, weights: Float64Array): SplitAlias {
   const headMass = total > 0 ? (tail.length === 0 ? 1 : mass / total) : 1;
   return {
     headMass,
-    head: packAlias(buildAlias(Float64Array.from(head, (t) => weights[t])), head),
-    tail: packAlias(buildAlias(Float64Array.from(tail, (t) => weights[t])), tail),
+    head: packAlias(buildAliasArrays(Float64Array.from(head, (t) => weights[t])), head),
+    tail: packAlias(buildAliasArrays(Float64Array.from(tail, (t) => weights[t])), tail),
   };
 }
 
@@ -264,7 +226,7 @@ function sampleSplit(table: SplitAlias, u: number): number {
   return u < table.headMass ? samplePacked(table.head, u / table.headMass) : samplePacked(table.tail, (u - table.headMass) / (1 - table.headMass));
 }
 
-function sampleAlias(table: Alias, u: number): number {
+function sampleAlias(table: AliasArrays, u: number): number {
   const x = u * table.n;
   const i = x | 0;
   return x - i < table.prob[i] ? i : table.alias[i];
@@ -356,13 +318,13 @@ export class ScaleWorld {
    */
   private readonly hot: Float32Array;
   private readonly genreAlias: SplitAlias[];
-  private readonly regionAlias: Alias;
-  private readonly regionGenreAlias: Alias[];
+  private readonly regionAlias: AliasArrays;
+  private readonly regionGenreAlias: AliasArrays[];
   /** Per activity: genres anyone might wander into then (listener share × fit with the activity). */
-  private readonly discoveryAlias: Alias[];
+  private readonly discoveryAlias: AliasArrays[];
   /** How well each genre suits each activity: contextFit(prototype, activity), genre-major. */
   private readonly genreFit: Float64Array;
-  private readonly deviceAlias: Alias[];
+  private readonly deviceAlias: AliasArrays[];
   private readonly regionOffsetMs: Float64Array;
   /** Weather code per region × day. */
   private readonly weather: Uint8Array;
@@ -390,7 +352,7 @@ export class ScaleWorld {
     const r = new FastRng(seed, 1);
 
     // ---- artists ----------------------------------------------------------------------------------
-    const genreShare = buildAlias(GENRES.map((g) => g.artistShare));
+    const genreShare = buildAliasArrays(GENRES.map((g) => g.artistShare));
     this.artistGenre = new Uint8Array(artists);
     this.artistStyle = new Float32Array(artists * STYLE_SIZE);
     this.artistWeight = new Float64Array(artists);
@@ -414,7 +376,7 @@ export class ScaleWorld {
     const counts = new Int32Array(artists).fill(1);
     const productivity = new Float64Array(artists);
     for (let a = 0; a < artists; a++) productivity[a] = Math.exp(0.7 * r.normal()) * Math.pow(this.artistWeight[a], 0.3);
-    const productive = buildAlias(productivity);
+    const productive = buildAliasArrays(productivity);
     for (let left = tracks - artists; left > 0; left--) counts[sampleAlias(productive, r.next())]++;
     this.trackArtist = new Int32Array(tracks);
     this.trackGenre = new Uint8Array(tracks);
@@ -465,21 +427,21 @@ export class ScaleWorld {
 
     // ---- listeners' shared tables -------------------------------------------------------------------
     const hasTracks = GENRES.map((_, g) => perGenre[g] > 0);
-    this.regionAlias = buildAlias(REGIONS.map((x) => x.weight));
+    this.regionAlias = buildAliasArrays(REGIONS.map((x) => x.weight));
     this.regionGenreAlias = REGIONS.map((region) =>
-      buildAlias(GENRES.map((g, gi) => (hasTracks[gi] ? g.listenerShare * (region.scenes[g.name] ?? 1) : 0))),
+      buildAliasArrays(GENRES.map((g, gi) => (hasTracks[gi] ? g.listenerShare * (region.scenes[g.name] ?? 1) : 0))),
     );
     this.genreFit = new Float64Array(GENRES.length * ACTIVITIES.length);
     GENRES.forEach((g, gi) => ACTIVITIES.forEach((a, ai) => (this.genreFit[gi * ACTIVITIES.length + ai] = contextFit(g.prototype, baseContext(a)))));
     this.discoveryAlias = ACTIVITIES.map((_, ai) =>
-      buildAlias(GENRES.map((g, gi) => (hasTracks[gi] ? g.listenerShare * (0.05 + this.genreFit[gi * ACTIVITIES.length + ai]) : 0))),
+      buildAliasArrays(GENRES.map((g, gi) => (hasTracks[gi] ? g.listenerShare * (0.05 + this.genreFit[gi * ACTIVITIES.length + ai]) : 0))),
     );
-    this.deviceAlias = ACTIVITIES.map((a) => buildAlias(DEVICES.map((d) => ACTIVITY_PROFILES[a].devices[d] ?? 0.05)));
+    this.deviceAlias = ACTIVITIES.map((a) => buildAliasArrays(DEVICES.map((d) => ACTIVITY_PROFILES[a].devices[d] ?? 0.05)));
     const clock = new ZoneClock();
     this.regionOffsetMs = Float64Array.from(REGIONS, (x) => clock.offsetMs(x.timezone, this.windowStart));
     this.weather = new Uint8Array(REGIONS.length * (this.days + 1));
     REGIONS.forEach((region, ri) => {
-      const climate = buildAlias(region.climate);
+      const climate = buildAliasArrays(region.climate);
       let previous = sampleAlias(climate, r.next());
       for (let d = 0; d <= this.days; d++) {
         if (d > 0 && r.next() >= 0.55) previous = sampleAlias(climate, r.next());

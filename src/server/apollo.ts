@@ -3,6 +3,7 @@
  * per-request context (viewer and fresh DataLoaders).
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
@@ -32,6 +33,9 @@ export function createApolloServer(schema: GraphQLSchema, options: ApolloOptions
       log: options.log ?? ((error) => console.error('unexpected error:', error)),
     }),
     plugins: [
+      // No HTTP caching of personalised answers; the cache-control plugin would otherwise wrap
+      // every field resolver of every request.
+      ApolloServerPluginCacheControlDisabled(),
       options.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ footer: false, includeCookies: false }),

@@ -76,6 +76,8 @@ export const MAX_RECOMMENDATIONS = 500;
 export const MAX_TRACKS_PER_ARTIST = 2;
 /** Candidates asked of each source per wanted item, so that the artist cap can still fill the list. */
 const CANDIDATE_FACTOR = 4;
+/** Tracks whose artists are remembered between requests (about 100 bytes each). */
+const TRACK_ARTIST_CACHE = 2_000_000;
 
 /** A CF candidate with the history item that explains it. */
 interface CfCandidate {
@@ -85,6 +87,8 @@ interface CfCandidate {
 }
 
 export class RecommendationService {
+  private readonly artistsOfTrack = new Map<string, readonly string[]>();
+
   constructor(
     private readonly store: Store,
     private readonly popularity: PopularityModel,
@@ -234,17 +238,29 @@ export class RecommendationService {
    * tracks admitted; the candidates' tracks are read in one batch.
    */
   private async artistCap(candidateIds: readonly string[], loaders: Loaders): Promise<(id: string) => boolean> {
-    const unique = [...new Set(candidateIds)];
-    const tracks = await loaders.tracks.loadMany(unique);
-    const artistsOf = new Map<string, readonly string[]>();
-    tracks.forEach((t, i) => artistsOf.set(unique[i], t && !(t instanceof Error) ? t.artistIds : []));
+    const artistsOf = await this.trackArtists(candidateIds, loaders);
     const admitted = new Map<string, number>();
     return (id) => {
-      const artists = artistsOf.get(id) ?? [];
+      const artists = artistsOf(id);
       if (artists.some((a) => (admitted.get(a) ?? 0) >= MAX_TRACKS_PER_ARTIST)) return false;
       for (const a of artists) admitted.set(a, (admitted.get(a) ?? 0) + 1);
       return true;
     };
+  }
+
+  /**
+   * The artists of tracks, from a process-wide map filled on first read: parsing a few hundred
+   * candidate tracks per request would cost more than the rest of the request. A track's
+   * artists rarely change; a stale entry only affects the per-artist cap.
+   */
+  private async trackArtists(trackIds: readonly string[], loaders: Loaders): Promise<(id: string) => readonly string[]> {
+    const missing = [...new Set(trackIds.filter((id) => !this.artistsOfTrack.has(id)))];
+    if (missing.length > 0) {
+      const tracks = await loaders.tracks.loadMany(missing);
+      if (this.artistsOfTrack.size + missing.length > TRACK_ARTIST_CACHE) this.artistsOfTrack.clear();
+      tracks.forEach((t, i) => this.artistsOfTrack.set(missing[i], t && !(t instanceof Error) ? t.artistIds : []));
+    }
+    return (id) => this.artistsOfTrack.get(id) ?? [];
   }
 
   /** Display names (track titles or artist names) by id, read in one batch. */

@@ -19,6 +19,7 @@ import { markdownTable, reportJson } from '../eval/report.js';
 import { runEvaluation } from '../eval/runner.js';
 import { type ModelSpec, type ParamValue, gridPoints } from '../eval/tuning.js';
 import { consoleProgress } from '../lib/progress.js';
+import { runCli } from './run-cli.js';
 
 const USAGE = [
   'Usage: npm run eval -- <lastfm-2k|spotify-history> --data <dir> [options]',
@@ -138,12 +139,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runCli(main);

@@ -13,6 +13,7 @@ import type { ImportOptions } from '../importers/index.js';
 import { consoleProgress } from '../lib/progress.js';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/ports.js';
+import { runCli } from './run-cli.js';
 
 function usage(problem?: string): never {
   const width = Math.max(...Object.keys(IMPORTERS).map((name) => `${name} ${IMPORTERS[name].path}`.length));
@@ -96,12 +97,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runCli(main);

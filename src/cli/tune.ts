@@ -17,6 +17,7 @@ import { RECOMMENDER_NAMES, isRecommenderName, modelSpec, overrideGrid } from '.
 import { tuningPart } from '../eval/runner.js';
 import { type ParamValue, gridPoints, tuneModel } from '../eval/tuning.js';
 import { consoleProgress } from '../lib/progress.js';
+import { runCli } from './run-cli.js';
 
 const USAGE = [
   'Usage: npm run tune -- <model> --data <dir> [options]',
@@ -95,12 +96,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runCli(main);

@@ -19,7 +19,8 @@
  *   build s     index build time (independent of ef; USearch rows reload the saved graph
  *               with the new ef)
  * The effective search width is max(ef, k), so top-100 latency is flat for ef ≤ 100.
- * USearch builds on every core, so its graphs (and recall) vary slightly from run to run.
+ * USearch inserts on one thread (the adapter's default: see usearch-index.ts), as does
+ * hnswlib-node here, so build times compare like for like.
  *
  * Then it picks the served default: the cheapest USearch setting (smallest M, then smallest
  * ef) with recall@10 ≥ 0.98 and p50 < 1 ms; and, for comparison, the cheapest one whose

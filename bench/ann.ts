@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- ann [--items 100000] [--dims 64] [--queries 2000] [--ef 16,32,64,128,256]
  *                       [--connectivity 16,32,64] [--expansion-add 128] [--seed 1] [--no-hnswlib]`
+ * `npm run bench -- ann --reachability`
  *
  * Approximate nearest-neighbour search over vectors shaped like ALS item factors: a mixture
  * of 50 Gaussian clusters with power-law sizes around a shared "popularity" direction, each
@@ -251,7 +252,41 @@ function describe(r: Row, efConstruction: number): string {
   );
 }
 
+/**
+ * `--reachability`: 40 builds of 500 random normalised 16-d items (cosine), each item then
+ * searched for itself; an item that does not find itself is unreachable in the graph. Run with
+ * one and with two insert threads (the binding's multi-threaded insert loses some nodes).
+ */
+function reachability(): void {
+  const d = 16;
+  const n = 500;
+  let state = 1;
+  const uniform = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 4294967296 - 0.5;
+  };
+  for (const buildThreads of [1, 2]) {
+    let misses = 0;
+    const started = performance.now();
+    for (let build = 0; build < 40; build++) {
+      const items = new Float32Array(n * d);
+      for (let i = 0; i < n; i++) {
+        let norm = 0;
+        for (let j = 0; j < d; j++) norm += (items[i * d + j] = uniform()) ** 2;
+        for (let j = 0; j < d; j++) items[i * d + j] /= Math.sqrt(norm);
+      }
+      const index = new UsearchAnnIndex({ dimensions: d, metric: 'cos', buildThreads });
+      index.add(Uint32Array.from({ length: n }, (_, i) => i), items);
+      index.search(items, n, 1).forEach((hits, q) => {
+        if (hits[0]?.key !== q) misses++;
+      });
+    }
+    console.log(`insert threads ${buildThreads}: ${misses} of ${40 * n} items did not find themselves (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+}
+
 export async function run(args: string[]): Promise<void> {
+  if (args.includes('--reachability')) return reachability();
   const o = parseArgs(args);
   const d = o.dims;
   console.log(`ANN bench: ${o.items} items × ${d} dims (ALS-like clusters), ${o.queries} user-like queries, M ∈ {${o.connectivity.join(', ')}}, efConstruction=${o.expansionAdd}`);

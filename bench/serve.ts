@@ -1,12 +1,13 @@
 /**
  * `npm run bench -- serve [--tracks 100000] [--users 1000] [--connections 50] [--duration 20]
- *   [--limit 30] [--data ./.bench/serve]`
+ *   [--limit 30] [--processes 1] [--data ./.bench/serve]`
  *
  * Serving speed of `recommendations(limit: 30)` in embedded mode: starts the API as its own
  * process on a demo catalogue of the given size (generated and trained on first use, kept in
  * --data), then drives it from this process with autocannon — 50 concurrent clients, each
  * asking for a random listener in a random context — and prints p50/p99 latency and
  * requests per second. Both processes share the machine's cores, as the issue asks.
+ * --processes N starts the API with SERVER_PROCESSES=N (a cluster on one port).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -18,6 +19,7 @@ interface Options {
   connections: number;
   duration: number;
   limit: number;
+  processes: number;
   data: string;
   port: number;
 }
@@ -35,6 +37,7 @@ function parse(args: string[]): Options {
     connections: get('connections', 50),
     duration: get('duration', 20),
     limit: get('limit', 30),
+    processes: get('processes', 1),
     port: get('port', 4123),
     data: path.resolve(dataAt >= 0 ? args[dataAt + 1] : `./.bench/serve-${tracks}`),
   };
@@ -77,7 +80,7 @@ export async function run(args: string[]): Promise<void> {
     }
     console.log('warming up (5 s) …');
     await autocannon({ ...target, connections: options.connections, duration: 5 });
-    console.log(`measuring: ${options.connections} connections for ${options.duration} s, limit ${options.limit}, ${options.tracks.toLocaleString('en')} tracks`);
+    console.log(`measuring: ${options.connections} connections for ${options.duration} s, limit ${options.limit}, ${options.tracks.toLocaleString('en')} tracks, ${options.processes} API process(es)`);
     const result = await autocannon({ ...target, connections: options.connections, duration: options.duration });
     const { latency, requests } = result;
     console.log(`requests: ${result.requests.total} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
@@ -93,7 +96,7 @@ async function startServer(options: Options) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env, NODE_ENV: 'production', ADMIN_TOKEN, DATA_DIR: options.data,
-      PORT: String(options.port), HOST: '127.0.0.1', DEMO_TRACKS: String(options.tracks), DEMO_USERS: String(options.users),
+      PORT: String(options.port), HOST: '127.0.0.1', SERVER_PROCESSES: String(options.processes), DEMO_TRACKS: String(options.tracks), DEMO_USERS: String(options.users),
       DEMO_ARTISTS: String(Math.max(150, Math.round(options.tracks / 7))),
     },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -17,6 +17,7 @@ import { viewerFromHeaders } from './server/viewer.js';
 import type { Viewer } from './services/access.js';
 import { startOnlineRuntime, type OnlineRuntime } from './runtime.js';
 import { createServices, type Services } from './services/index.js';
+import type { PeerBus } from './services/peers.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/ports.js';
 
@@ -26,6 +27,13 @@ export interface AppOptions {
   /** Overrides the store the configuration would open (tests pass an in-memory one). */
   store?: Store;
   now?: () => number;
+  /** Other API processes on this machine (cluster mode: src/server/cluster.ts). */
+  peers?: PeerBus;
+  /**
+   * The store and models were prepared by another process (the cluster primary): skip the
+   * demo world and start-up training.
+   */
+  prepared?: boolean;
 }
 
 export class MixtapeApp {
@@ -48,18 +56,12 @@ export class MixtapeApp {
     const progress = options.progress ?? silentProgress;
     const store = options.store ?? (await openStore(config));
     try {
-      if (config.demo.enabled && (await store.tracks.count()) === 0 && (await store.interactions.count()) === 0) {
-        log(`Empty store: generating the demo world (seed ${config.demo.seed}) …`);
-        // Loaded only when needed: a store with data never loads the simulator.
-        const { loadDemoWorld } = await import('./sim/demo-world.js');
-        const made = await loadDemoWorld(store, config.demo, progress);
-        log(`Demo world: ${made.artists} artists, ${made.tracks} tracks, ${made.users} users, ${made.interactions} interactions in ${(made.ms / 1000).toFixed(1)} s`);
-      }
-      const runtime = await startOnlineRuntime(config, store, progress);
+      if (!options.prepared) await ensureDemoWorld(store, config, progress, log);
+      const runtime = await startOnlineRuntime(config, store, progress, options.peers);
       const services = createServices(store, config, runtime.wiring, options.now);
       await services.cf.syncWithStore();
       // Embedded mode trains what it needs before serving; in distributed mode workers train.
-      if (config.trainOnStart && !config.redisUrl) await services.training.trainMissing(progress, log);
+      if (!options.prepared && config.trainOnStart && !config.redisUrl) await services.training.trainMissing(progress, log);
       const schema = await buildMixtapeSchema();
       const apollo = createApolloServer(schema, { production: config.env === 'production' });
       await apollo.start();
@@ -70,6 +72,22 @@ export class MixtapeApp {
     } catch (error) {
       await store.close();
       throw error;
+    }
+  }
+
+  /**
+   * What a cluster primary does once before forking the API processes: the demo world on an
+   * empty store and, in embedded mode, training the models that have none. Closes the store.
+   */
+  static async prepare(config: Config, options: Pick<AppOptions, 'progress' | 'log'> = {}): Promise<void> {
+    const log = options.log ?? ((line: string) => console.log(line));
+    const progress = options.progress ?? silentProgress;
+    const store = await openStore(config);
+    try {
+      await ensureDemoWorld(store, config, progress, log);
+      if (config.trainOnStart && !config.redisUrl) await createServices(store, config).training.trainMissing(progress, log);
+    } finally {
+      await store.close();
     }
   }
 
@@ -103,7 +121,8 @@ export class MixtapeApp {
       apollo: this.apollo,
       context: (headers) => this.contextFor(headers),
       phase: () => this.phaseNow,
-      describe: () => ({ ...describeMode(this.config) }),
+      // The process id tells a cluster's API processes apart (load balancers, tests).
+      describe: () => ({ ...describeMode(this.config), pid: process.pid }),
     });
     this.httpServer = server;
     await new Promise<void>((resolve, reject) => {
@@ -143,4 +162,14 @@ export class MixtapeApp {
       server.closeIdleConnections();
     });
   }
+}
+
+/** Generates the demo world when it is enabled and the store is empty. */
+async function ensureDemoWorld(store: Store, config: Config, progress: Progress, log: (line: string) => void): Promise<void> {
+  if (!config.demo.enabled || (await store.tracks.count()) > 0 || (await store.interactions.count()) > 0) return;
+  log(`Empty store: generating the demo world (seed ${config.demo.seed}) …`);
+  // Loaded only when needed: a store with data never loads the simulator.
+  const { loadDemoWorld } = await import('./sim/demo-world.js');
+  const made = await loadDemoWorld(store, config.demo, progress);
+  log(`Demo world: ${made.artists} artists, ${made.tracks} tracks, ${made.users} users, ${made.interactions} interactions in ${(made.ms / 1000).toFixed(1)} s`);
 }

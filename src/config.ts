@@ -3,6 +3,7 @@
  * receives a Config. Embedded defaults need nothing set; a bad value stops start-up with a
  * message naming the variable and what it accepts.
  */
+import os from 'node:os';
 import path from 'node:path';
 
 export type Environment = 'development' | 'production' | 'test';
@@ -37,6 +38,12 @@ export interface Config {
   maxInteractionBatch: number;
   /** Most items one page of a connection may ask for. */
   maxPageSize: number;
+  /**
+   * API processes sharing the port (node:cluster). 1: this process serves. More: a primary
+   * prepares the store and models once, then forks that many workers that relay stored
+   * signals and model activations to each other (src/server/cluster.ts).
+   */
+  serverProcesses: number;
   demo: DemoConfig;
 }
 
@@ -80,6 +87,7 @@ export function loadConfig(env: Env = process.env): Config {
     modelSyncSeconds: read.integer('MODEL_SYNC_SECONDS', 30, 0, 86_400),
     maxInteractionBatch: read.integer('MAX_INTERACTION_BATCH', 500, 1, 10_000),
     maxPageSize: read.integer('MAX_PAGE_SIZE', 100, 1, 1000),
+    serverProcesses: read.processCount('SERVER_PROCESSES', 1),
     demo: {
       enabled: read.boolean('DEMO_DATA', true),
       seed: read.integer('DEMO_SEED', 42, 0, 2 ** 31 - 1),
@@ -129,6 +137,13 @@ class EnvReader {
       return fallback;
     }
     return value;
+  }
+
+  /** An integer from 1 to 256, or 'auto' for one per core. */
+  processCount(name: string, fallback: number): number {
+    const raw = this.optional(name);
+    if (raw?.toLowerCase() === 'auto') return Math.max(1, os.availableParallelism());
+    return this.integer(name, fallback, 1, 256);
   }
 
   boolean(name: string, fallback: boolean): boolean {

@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { Progress } from './lib/progress.js';
 import { RedisPopularity } from './models/popularity/redis-popularity.js';
 import { inProcessWiring, type OnlineWiring, trackArtistLookup, warmUp } from './services/index.js';
+import type { PeerBus } from './services/peers.js';
 import type { Store } from './store/ports.js';
 import { SignalQueue } from './workers/signal-queue.js';
 
@@ -17,9 +18,9 @@ export interface OnlineRuntime {
   close(): Promise<void>;
 }
 
-export async function startOnlineRuntime(config: Config, store: Store, progress: Progress): Promise<OnlineRuntime> {
+export async function startOnlineRuntime(config: Config, store: Store, progress: Progress, peers?: PeerBus): Promise<OnlineRuntime> {
   if (!config.redisUrl) {
-    const wiring = inProcessWiring(store);
+    const wiring: OnlineWiring = { ...inProcessWiring(store), peers };
     progress.start('Warming up online state', await store.interactions.count());
     await warmUp(store, wiring.popularity, (done) => progress.update(done));
     progress.stop();
@@ -30,7 +31,7 @@ export async function startOnlineRuntime(config: Config, store: Store, progress:
   const popularity = new RedisPopularity(redis, trackArtistLookup(store), config.redisPrefix);
   const signals = new SignalQueue(config.redisUrl, config.redisPrefix);
   return {
-    wiring: { popularity, deliverSignals: async (events) => void (await signals.publish(events)) },
+    wiring: { popularity, deliverSignals: async (events) => void (await signals.publish(events)), peers, sharedState: true },
     close: async () => {
       await signals.close();
       redis.disconnect();

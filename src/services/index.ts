@@ -12,6 +12,7 @@ import { ModelService } from './model.service.js';
 import { loadCfBundle } from './training/cf-artifacts.js';
 import { TrainingService } from './training/training.service.js';
 import { IngestionService } from './ingestion.service.js';
+import type { PeerBus } from './peers.js';
 import { PlaylistService } from './playlist.service.js';
 import { RecommendationService } from './recommendation.service.js';
 import { UserService } from './user.service.js';
@@ -33,6 +34,13 @@ export interface OnlineWiring {
   popularity: PopularityModel;
   /** Delivers stored events to the online learners (in-process, or a queue in distributed mode). */
   deliverSignals(events: readonly Interaction[]): Promise<void>;
+  /**
+   * Other API processes on this machine (cluster mode). Stored events and model activations
+   * are published to them; their events reach this process's in-memory state.
+   */
+  peers?: PeerBus;
+  /** True when the online state is shared by every process (Redis): peers' events need no applying here. */
+  sharedState?: boolean;
 }
 
 /** The artists of tracks, read from the store (popularity counts track plays for artists too). */
@@ -67,6 +75,13 @@ export function createServices(
   ingestion.onStored(async (events) => {
     histories.invalidate(new Set(events.map((e) => e.userId)));
     await wiring.deliverSignals(events);
+    wiring.peers?.publish({ kind: 'signals', events });
+  });
+  models.onActivated(async () => wiring.peers?.publish({ kind: 'models' }));
+  wiring.peers?.subscribe(async (message) => {
+    if (message.kind === 'models') return cf.syncWithStore();
+    histories.invalidate(new Set(message.events.map((e) => e.userId)));
+    if (!wiring.sharedState) await popularity.observe(message.events);
   });
   return {
     catalogue: new CatalogueService(store, config.maxPageSize),

@@ -9,6 +9,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { MixtapeApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Viewer } from '../../src/services/access.js';
+import type { PeerBus } from '../../src/services/peers.js';
 import { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 import type { Store } from '../../src/store/ports.js';
 
@@ -17,7 +18,7 @@ export const admin: Viewer = { isAdmin: true };
 export const listener = (userId: string): Viewer => ({ userId, isAdmin: false });
 export const anonymous: Viewer = { isAdmin: false };
 
-export async function createTestApp(options: { store?: Store; seed?: (store: Store) => Promise<void>; env?: Record<string, string> } = {}) {
+export async function createTestApp(options: { store?: Store; seed?: (store: Store) => Promise<void>; env?: Record<string, string>; peers?: PeerBus } = {}) {
   const store = options.store ?? new EmbeddedStore(':memory:');
   await options.seed?.(store);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mixtape-test-'));
@@ -25,7 +26,7 @@ export async function createTestApp(options: { store?: Store; seed?: (store: Sto
     NODE_ENV: 'test', DEMO_DATA: 'false', ADMIN_TOKEN, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir,
     TRAIN_ON_START: 'false', MODEL_SYNC_SECONDS: '0', ...options.env,
   });
-  return MixtapeApp.create(config, { store, log: () => {} });
+  return MixtapeApp.create(config, { store, log: () => {}, peers: options.peers });
 }
 
 export interface Result<T> {

@@ -44,15 +44,15 @@ class Tally {
     return this.total > 0 ? (this.counts.get(id) ?? 0) / this.total : 0;
   }
 
-  /** The top ids by count, re-sorted at most once per CHART_REFRESH_MS while events arrive. */
-  top(n: number): [string, number][] {
+  /** Every id by count, best first, re-sorted at most once per CHART_REFRESH_MS while events arrive. */
+  chart(): readonly (readonly [string, number])[] {
     const now = Date.now();
     if (!this.sorted || (this.dirty && now - this.sortedAt >= CHART_REFRESH_MS)) {
       this.sorted = [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
       this.sortedAt = now;
       this.dirty = false;
     }
-    return this.sorted.slice(0, n);
+    return this.sorted;
   }
 }
 
@@ -76,6 +76,24 @@ export type TrackArtistLookup = (trackIds: readonly string[]) => Promise<(readon
 /** How deep into each chart to look for candidates. */
 export function candidateDepth(limit: number, excluded: number): number {
   return Math.min(MAX_CANDIDATES_PER_SEGMENT, limit + excluded + CANDIDATE_MARGIN);
+}
+
+/**
+ * The candidates one chart contributes: its first `limit + CANDIDATE_MARGIN` ids that are not
+ * excluded, among its first `candidateDepth` ids. A heavy listener excludes hundreds of ids;
+ * scoring every id down to that depth in every segment cost more than the rest of a request.
+ */
+export function chartHead(chart: Iterable<string>, exclude: ReadonlySet<string>, limit: number, into: Set<string>): void {
+  const wanted = limit + CANDIDATE_MARGIN;
+  const depth = candidateDepth(limit, exclude.size);
+  let taken = 0;
+  let read = 0;
+  for (const id of chart) {
+    if (read++ >= depth || taken >= wanted) return;
+    if (exclude.has(id)) continue;
+    into.add(id);
+    taken++;
+  }
 }
 
 export interface SegmentShares {
@@ -163,11 +181,10 @@ export class ContextPopularity implements PopularityModel {
       .map((key) => ({ key, tally: this.bySegment[kind].get(key) }))
       .filter((s): s is { key: string; tally: Tally } => s.tally !== undefined && s.tally.total > 0);
     const candidateIds = new Set<string>();
-    const depth = candidateDepth(limit, exclude.size);
-    for (const [id] of overall.top(depth)) candidateIds.add(id);
-    for (const { tally } of segments) for (const [id] of tally.top(depth)) candidateIds.add(id);
+    chartHead(idsOf(overall.chart()), exclude, limit, candidateIds);
+    for (const { tally } of segments) chartHead(idsOf(tally.chart()), exclude, limit, candidateIds);
     return blendPopularity(
-      [...candidateIds].filter((id) => !exclude.has(id)),
+      [...candidateIds],
       (id) => overall.share(id),
       segments.map(({ key, tally }) => ({ key, evidence: tally.total, share: (id: string) => tally.share(id) })),
       limit,
@@ -184,4 +201,8 @@ export class ContextPopularity implements PopularityModel {
       }
     }
   }
+}
+
+function* idsOf(chart: readonly (readonly [string, number])[]): Iterable<string> {
+  for (const entry of chart) yield entry[0];
 }

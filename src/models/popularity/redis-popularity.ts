@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import { contextSegments } from '../../domain/context-segments.js';
 import type { Interaction, ListeningContext, TargetKind } from '../../domain/types.js';
 import {
-  blendPopularity, candidateDepth, countEvents, type PopularityCandidate, type PopularityModel, type TrackArtistLookup,
+  blendPopularity, candidateDepth, chartHead, countEvents, type PopularityCandidate, type PopularityModel, type TrackArtistLookup,
 } from './context-popularity.js';
 
 const OVERALL = 'all';
@@ -62,7 +62,7 @@ export class RedisPopularity implements PopularityModel {
     const results = await read.exec();
     if (!results) return [];
     const candidates = new Set<string>();
-    for (let i = 0; i < charts.length; i++) for (const id of (results[i][1] as string[]) ?? []) if (!exclude.has(id)) candidates.add(id);
+    for (let i = 0; i < charts.length; i++) chartHead((results[i][1] as string[]) ?? [], exclude, limit, candidates);
     const totals = ((results[charts.length][1] as (string | null)[]) ?? []).map((t) => Number(t ?? 0));
     if (candidates.size === 0) return [];
 

@@ -34,6 +34,10 @@
  * count), threads take blocks from a shared atomic counter, and each block writes its own
  * partial Gram matrix; partials are summed in block order. So results are bit-identical for
  * any number of threads.
+ *
+ * The same loops exist as WebAssembly SIMD kernels (wasm/als.ts, run by als-wasm.ts), which
+ * train by default; this file is their reference (test/models/cf/als-wasm.test.ts) and the
+ * fallback where they cannot run. The loss phase always runs here.
  */
 
 /** One side of the matrix in CSR form (users × items, or its transpose), with confidences. */
@@ -85,6 +89,27 @@ export interface AlsShared {
   lossPartials: Float64Array;
   /** [0]: the next block to take. */
   counter: Int32Array;
+  /**
+   * Set when the phases run in the WebAssembly kernel (als-wasm.ts): every array above but
+   * `counter` is then a view into `memory`.
+   */
+  wasm?: AlsWasmShared;
+}
+
+/** The WebAssembly kernel's share of AlsShared (see als-wasm.ts). */
+export interface AlsWasmShared {
+  /** A compiled WebAssembly.Module (opaque here: the project's TypeScript lib has no WebAssembly types). */
+  module: object;
+  /** A shared WebAssembly.Memory. */
+  memory: { readonly buffer: ArrayBufferLike };
+  /** Per side: λ of a row by its number of non-zeros (0 .. the longest row, and at least the exact-solve limit). */
+  lambdas: { users: Float64Array; items: Float64Array };
+  /** Byte address of the first thread's scratch, bytes per thread, and the number of slots. */
+  scratchBase: number;
+  scratchBytes: number;
+  slots: number;
+  /** [0]: scratch slots taken by worker threads (a worker's slot is 1 + its claim; the main thread's is 0). */
+  nextSlot: Int32Array;
 }
 
 export type SideName = 'users' | 'items';

@@ -6,7 +6,8 @@
  * thread pool, fold-in and scoring.
  */
 import os from 'node:os';
-import { type AlsSettings, type AlsShared, type AlsSide, createScratch, makeBlocks, type PhaseMessage, rowLambda, runPhase, type SideName, sumPartials } from './als-kernel.js';
+import { type AlsSettings, type AlsShared, type AlsSide, exactRowLimit, makeBlocks, type PhaseMessage, rowLambda, type SideName, sumPartials } from './als-kernel.js';
+import { AlsWasmArena, phaseRunner } from './als-wasm.js';
 import { scoreRows, similarItems, type TopK } from './factor-utils.js';
 import { choleskySolve, symmetricEigen } from './linalg.js';
 import { type InteractionMatrix, transpose } from './matrix.js';
@@ -15,6 +16,15 @@ import { deriveSeed, SeededRandom } from './rng.js';
 import { WorkerPool, workerModule } from './worker-pool.js';
 
 export type ConfidenceFunction = 'linear' | 'log' | 'binary';
+
+/**
+ * 'wasm': the WebAssembly SIMD kernel (als-wasm.ts; float32 vectors; on the 10M-non-zero
+ * synthetic matrix of bench/als.ts 2.5–2.9 CPU s per iteration where 'js' takes 24), which
+ * needs factors % 4 == 0, WebAssembly SIMD and shared memory, and at most 4 GiB for the
+ * matrix and factors. 'js': the JavaScript kernel (als-kernel.ts; float64 arithmetic).
+ * 'auto': 'wasm' where it can run, else 'js'.
+ */
+export type AlsKernel = 'auto' | 'wasm' | 'js';
 
 export interface AlsParams {
   /** Embedding dimension k. */
@@ -47,7 +57,12 @@ export interface AlsParams {
    * than the CG steps: up to 17 non-zeros for k = 64 and 3 CG steps (als-kernel.ts, exactRowLimit).
    */
   exactShortRows: boolean;
-  /** Initial factors ~ N(0, (initScale/√k)²) (Rendle et al.'s σ*). */
+  /**
+   * Initial item factors ~ N(0, (initScale/√k)²) (Rendle et al.'s σ*). User factors start at
+   * 0: users are solved first, short rows exactly (the start does not matter) and long rows
+   * by CG, which starts as well from 0 as from noise. Drawing 64M normals for 1M users took
+   * 2.5 s, about one whole iteration of the WebAssembly kernel on that many users.
+   */
   initScale: number;
   seed: number;
   /**
@@ -57,6 +72,8 @@ export interface AlsParams {
   threads: number | 'auto';
   /** Compute the training loss after every iteration (one extra pass over the data). */
   computeLoss: boolean;
+  /** Which implementation of the hot loops trains (see AlsKernel). */
+  kernel: AlsKernel;
 }
 
 /**
@@ -82,6 +99,7 @@ export const ALS_DEFAULTS: Readonly<AlsParams> = Object.freeze({
   seed: 42,
   threads: 'auto',
   computeLoss: false,
+  kernel: 'auto',
 });
 
 /** Below this many non-zeros × factors, 'auto' trains on one thread (worker start-up ≈ 0.1 s). */
@@ -96,6 +114,26 @@ export function confidenceOf(params: Pick<AlsParams, 'alpha' | 'confidence' | 'e
     case 'binary':
       return 1 + params.alpha;
   }
+}
+
+/**
+ * confidenceOf of every value, as float32. Small whole strengths (play counts, mostly) go
+ * through a table: the same numbers, without a log1p per non-zero (measured on the 10M
+ * synthetic matrix of bench/als.ts: 0.09–0.17 s instead of 0.36–0.47 s).
+ */
+function confidences(params: AlsParams, values: Float32Array): Float32Array {
+  const out = new Float32Array(values.length);
+  const table = new Float32Array(4096).fill(NaN);
+  for (let n = 0; n < values.length; n++) {
+    const v = values[n];
+    const i = v | 0;
+    if (i === v && i >= 0 && i < table.length) {
+      let c = table[i];
+      if (Number.isNaN(c)) c = table[i] = confidenceOf(params, v);
+      out[n] = c;
+    } else out[n] = confidenceOf(params, v);
+  }
+  return out;
 }
 
 function validate(params: AlsParams): void {
@@ -113,6 +151,7 @@ function validate(params: AlsParams): void {
   if (!(params.regExponent >= 0)) throw new RangeError(`ALS regExponent must be ≥ 0, got ${params.regExponent}`);
   if (!['linear', 'log', 'binary'].includes(params.confidence)) throw new RangeError(`ALS confidence must be linear, log or binary, got ${params.confidence}`);
   if (!['none', 'frequency'].includes(params.regScaling)) throw new RangeError(`ALS regScaling must be none or frequency, got ${params.regScaling}`);
+  if (!['auto', 'wasm', 'js'].includes(params.kernel)) throw new RangeError(`ALS kernel must be auto, wasm or js, got ${params.kernel}`);
 }
 
 function settingsOf(params: AlsParams): AlsSettings {
@@ -135,19 +174,86 @@ const sharedAlloc: Alloc = {
 };
 const plainAlloc: Alloc = { int32: (n) => new Int32Array(n), float32: (n) => new Float32Array(n), float64: (n) => new Float64Array(n) };
 
-function makeSide(m: InteractionMatrix, params: AlsParams, alloc: Alloc, shared: boolean): AlsSide {
+/** `m` (whose values are already confidences) as an AlsSide, copied into `alloc` when `shared`. */
+function makeSide(m: InteractionMatrix, alloc: Alloc, shared: boolean, blocks: Int32Array): AlsSide {
+  if (!shared) return { rows: m.users, indptr: m.indptr, indices: m.indices, conf: m.values, blocks };
   const nnz = m.indices.length;
-  let indptr = m.indptr;
-  let indices = m.indices;
-  if (shared) {
-    indptr = alloc.int32(m.users + 1);
-    indptr.set(m.indptr);
-    indices = alloc.int32(nnz);
-    indices.set(m.indices);
-  }
+  const indptr = alloc.int32(m.users + 1);
+  indptr.set(m.indptr);
+  const indices = alloc.int32(nnz);
+  indices.set(m.indices);
   const conf = alloc.float32(nnz);
-  for (let n = 0; n < nnz; n++) conf[n] = confidenceOf(params, m.values[n]);
-  return { rows: m.users, indptr, indices, conf, blocks: makeBlocks(indptr, m.users, params.factors, params.cgSteps) };
+  conf.set(m.values);
+  return { rows: m.users, indptr, indices, conf, blocks };
+}
+
+function longestRow(m: InteractionMatrix): number {
+  let longest = 0;
+  for (let r = 0; r < m.users; r++) longest = Math.max(longest, m.indptr[r + 1] - m.indptr[r]);
+  return longest;
+}
+
+/** λ of a row by its length, 0 .. length - 1 (the WebAssembly kernel's table). */
+function fillLambdas(table: Float64Array, settings: AlsSettings, otherRows: number): void {
+  for (let n = 0; n < table.length; n++) table[n] = rowLambda(settings, n, otherRows);
+}
+
+/**
+ * Everything the phases share, allocated where the kernel needs it: in the WebAssembly
+ * kernel's memory (when params.kernel allows and it can run), else in SharedArrayBuffers for
+ * worker threads, else plain arrays. A function of its own so that the temporaries (the
+ * transposed matrix, the confidences) can be collected before training starts.
+ */
+function prepare(train: InteractionMatrix, params: AlsParams, threads: number): AlsShared {
+  const k = params.factors;
+  const settings = settingsOf(params);
+  const userConf = confidences(params, train.values);
+  // The items side's confidences are the users side's, transposed (half the log1p calls).
+  const transposed = transpose({ ...train, values: userConf });
+  const userBlocks = makeBlocks(train.indptr, train.users, k, params.cgSteps);
+  const itemBlocks = makeBlocks(transposed.indptr, transposed.users, k, params.cgSteps);
+  const maxBlocks = Math.max(userBlocks.length, itemBlocks.length) - 1;
+  const exactLimit = settings.exactShortRows ? exactRowLimit(k, settings.cgSteps) : 0;
+  const maxUserRow = longestRow(train);
+  const maxItemRow = longestRow(transposed);
+  // Scratch slot 0 is this thread's, one more per worker.
+  const arena =
+    params.kernel === 'js'
+      ? null
+      : AlsWasmArena.create({ users: train.users, items: train.items, nnz: train.indices.length, k, maxUserRow, maxItemRow, maxBlocks, slots: threads + 1, exactLimit });
+  if (!arena && params.kernel === 'wasm') throw new Error(`ALS kernel 'wasm' cannot run here (it needs factors % 4 == 0, WebAssembly SIMD and shared memory, and at most 4 GiB)`);
+  const copy = threads > 1 || arena !== null;
+  const alloc: Alloc = arena ?? (threads > 1 ? sharedAlloc : plainAlloc);
+  const users = makeSide({ ...train, values: userConf }, alloc, copy, userBlocks);
+  const items = makeSide(transposed, alloc, copy, itemBlocks);
+
+  // Initial item factors: N(0, σ²), σ = initScale/√k, from a seeded stream; user factors 0
+  // (see AlsParams.initScale).
+  const sigma = params.initScale / Math.sqrt(k);
+  const userFactors = alloc.float32(users.rows * k);
+  const itemFactors = alloc.float32(items.rows * k);
+  const itemRandom = new SeededRandom(deriveSeed(params.seed, 'als-items'));
+  for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = sigma * itemRandom.normal();
+
+  const shared: AlsShared = {
+    settings,
+    users,
+    items,
+    userFactors,
+    itemFactors,
+    matrix: alloc.float64(k * k),
+    eigenvalues: alloc.float64(k),
+    partials: alloc.float64(maxBlocks * k * k),
+    lossPartials: alloc.float64(maxBlocks),
+    counter: sharedAlloc.int32(1),
+  };
+  if (arena) {
+    const lambdas = { users: arena.float64(Math.max(maxUserRow, exactLimit) + 1), items: arena.float64(Math.max(maxItemRow, exactLimit) + 1) };
+    fillLambdas(lambdas.users, settings, items.rows);
+    fillLambdas(lambdas.items, settings, users.rows);
+    shared.wasm = arena.shared(threads + 1, lambdas);
+  }
+  return shared;
 }
 
 export class ImplicitALS implements FactorRecommender {
@@ -159,6 +265,8 @@ export class ImplicitALS implements FactorRecommender {
   lossHistory: number[] = [];
   /** Threads the last fit used. */
   threadsUsed = 0;
+  /** The kernel the last fit used ('auto' resolved). */
+  kernelUsed: 'wasm' | 'js' | null = null;
   private itemGram: Float64Array | null = null;
   private foldScratch: { a: Float64Array; b: Float64Array } | null = null;
 
@@ -190,36 +298,11 @@ export class ImplicitALS implements FactorRecommender {
   async fit(train: InteractionMatrix, onProgress?: TrainProgress): Promise<void> {
     const params = this.params;
     const k = params.factors;
-    const settings = settingsOf(params);
     let threads = this.threadsFor(train);
     const parallel = threads > 1;
-    const alloc = parallel ? sharedAlloc : plainAlloc;
-    const users = makeSide(train, params, alloc, parallel);
-    const items = makeSide(transpose(train), params, alloc, parallel);
-
-    // Initial factors: N(0, σ²), σ = initScale/√k, from independent seeded streams per side.
-    const sigma = params.initScale / Math.sqrt(k);
-    const userFactors = alloc.float32(users.rows * k);
-    const itemFactors = alloc.float32(items.rows * k);
-    const userRandom = new SeededRandom(deriveSeed(params.seed, 'als-users'));
-    for (let i = 0; i < userFactors.length; i++) userFactors[i] = sigma * userRandom.normal();
-    const itemRandom = new SeededRandom(deriveSeed(params.seed, 'als-items'));
-    for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = sigma * itemRandom.normal();
-
-    const maxBlocks = Math.max(users.blocks.length, items.blocks.length) - 1;
-    const shared: AlsShared = {
-      settings,
-      users,
-      items,
-      userFactors,
-      itemFactors,
-      matrix: alloc.float64(k * k),
-      eigenvalues: alloc.float64(k),
-      partials: alloc.float64(maxBlocks * k * k),
-      lossPartials: alloc.float64(maxBlocks),
-      counter: sharedAlloc.int32(1),
-    };
-    const scratch = createScratch(settings);
+    const shared = prepare(train, params, threads);
+    const { settings, users, items, userFactors, itemFactors } = shared;
+    const runHere = phaseRunner(shared, 0);
     let pool: WorkerPool<PhaseMessage> | null = null;
     if (parallel) {
       try {
@@ -233,7 +316,7 @@ export class ImplicitALS implements FactorRecommender {
     const run = async (message: PhaseMessage): Promise<void> => {
       Atomics.store(shared.counter, 0, 0);
       if (pool) await pool.run(message);
-      else runPhase(shared, scratch, message);
+      else runHere(message);
     };
     const blocksOf = (side: SideName): number => (side === 'users' ? users : items).blocks.length - 1;
     const gram: Record<SideName, Float64Array> = { users: new Float64Array(k * k), items: new Float64Array(k * k) };
@@ -260,6 +343,7 @@ export class ImplicitALS implements FactorRecommender {
 
     this.lossHistory = [];
     this.threadsUsed = threads;
+    this.kernelUsed = shared.wasm ? 'wasm' : 'js';
     // Live during training (consistent whenever onProgress runs), so callers can evaluate checkpoints.
     this.userFactors = userFactors;
     this.itemFactors = itemFactors;
@@ -289,6 +373,11 @@ export class ImplicitALS implements FactorRecommender {
       }
     } finally {
       await pool?.close();
+    }
+    if (shared.wasm) {
+      // Own copies, so that the memory (CSR copies, partials) can be collected.
+      this.userFactors = userFactors.slice();
+      this.itemFactors = itemFactors.slice();
     }
     this.itemGram = gram.items;
   }

@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'test/generated/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'test/generated/', 'coverage/', '.bench/', '.agent-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -62,6 +62,8 @@ export class MixtapeApp {
       await services.cf.syncWithStore();
       // Embedded mode trains what it needs before serving; in distributed mode workers train.
       if (!options.prepared && config.trainOnStart && !config.redisUrl) await services.training.trainMissing(progress, log);
+      // The recommendation pipeline's catalogue snapshots: built now, so no request waits for them.
+      await services.catalogues.warm();
       const schema = await buildMixtapeSchema();
       const apollo = createApolloServer(schema, { production: config.env === 'production' });
       await apollo.start();
@@ -98,6 +100,8 @@ export class MixtapeApp {
     if (this.config.modelSyncSeconds <= 0) return;
     this.modelSync = setInterval(() => {
       this.services.cf.syncWithStore().catch((error: unknown) => this.log(`model sync failed: ${String(error)}`));
+      // Other processes may have changed the catalogue too.
+      this.services.catalogues.refreshIfChanged().catch((error: unknown) => this.log(`catalogue refresh failed: ${String(error)}`));
     }, this.config.modelSyncSeconds * 1000);
     this.modelSync.unref();
   }
@@ -142,6 +146,7 @@ export class MixtapeApp {
   private async shutDown(): Promise<void> {
     this.phaseNow = 'draining';
     clearInterval(this.modelSync);
+    this.services.catalogues.close();
     const steps: [string, () => Promise<void>][] = [
       ['http', () => this.stopHttp()],
       ['apollo', () => this.apollo.stop()],

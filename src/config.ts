@@ -44,7 +44,22 @@ export interface Config {
    * signals and model activations to each other (src/server/cluster.ts).
    */
   serverProcesses: number;
+  /** The recommendation pipeline's main knobs (the rest keep src/pipeline/settings.ts defaults). */
+  recommend: RecommendConfig;
   demo: DemoConfig;
+}
+
+export interface RecommendConfig {
+  /** Most candidates per source; unset keeps each source's default. */
+  sourceCap?: number;
+  /** Most candidates per request after merging the sources. */
+  maxCandidates: number;
+  /** Time the candidate sources get per request. */
+  budgetMs: number;
+  /** MMR trade-off: 1 = relevance only, 0 = diversity only. */
+  mmrLambda: number;
+  /** Every n-th list position is an exploration slot; 0 = none. */
+  exploreEvery: number;
 }
 
 export interface DemoConfig {
@@ -88,6 +103,13 @@ export function loadConfig(env: Env = process.env): Config {
     maxInteractionBatch: read.integer('MAX_INTERACTION_BATCH', 500, 1, 10_000),
     maxPageSize: read.integer('MAX_PAGE_SIZE', 100, 1, 1000),
     serverProcesses: read.processCount('SERVER_PROCESSES', 1),
+    recommend: {
+      sourceCap: read.optional('RECOMMEND_SOURCE_CAP') === undefined ? undefined : read.integer('RECOMMEND_SOURCE_CAP', 0, 0, 10_000),
+      maxCandidates: read.integer('RECOMMEND_MAX_CANDIDATES', 400, 1, 10_000),
+      budgetMs: read.integer('RECOMMEND_BUDGET_MS', 150, 1, 60_000),
+      mmrLambda: read.number('RECOMMEND_MMR_LAMBDA', 0.8, 0, 1),
+      exploreEvery: read.integer('RECOMMEND_EXPLORE_EVERY', 10, 0, 1000),
+    },
     demo: {
       enabled: read.boolean('DEMO_DATA', true),
       seed: read.integer('DEMO_SEED', 42, 0, 2 ** 31 - 1),
@@ -144,6 +166,17 @@ class EnvReader {
     const raw = this.optional(name);
     if (raw?.toLowerCase() === 'auto') return Math.max(1, os.availableParallelism());
     return this.integer(name, fallback, 1, 256);
+  }
+
+  number(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      this.problems.push(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
   }
 
   boolean(name: string, fallback: boolean): boolean {

@@ -1,35 +1,39 @@
 /**
  * `npm run train -- cf [--kind track|artist|all] [--factors 64] [--iterations 15] [--alpha 1]
- *   [--lambda 0.1] [--no-activate] [--queue]`
+ *   [--lambda 0.1] [--no-ranker] [--no-activate] [--queue]`
  *
  * Trains a collaborative-filtering version from the store's events, judges it on a held-out
- * slice, saves it and (unless --no-activate) makes it serve: a running API picks it up within
- * MODEL_SYNC_SECONDS. With --queue (needs REDIS_URL) the job goes to a worker and this command
- * waits for it, showing its progress.
+ * slice, trains the recommendation pipeline's learned ranker on the same slice (unless
+ * --no-ranker), saves both and (unless --no-activate) makes the version serve: a running API
+ * picks it up within MODEL_SYNC_SECONDS. With --queue (needs REDIS_URL) the job goes to a
+ * worker and this command waits for it, showing its progress.
  */
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config.js';
 import type { TargetKind } from '../domain/types.js';
 import { consoleProgress } from '../lib/progress.js';
+import { settingsFromConfig } from '../services/index.js';
 import { ModelService } from '../services/model.service.js';
 import { TrainingService } from '../services/training/training.service.js';
 import { openStore } from '../store/index.js';
 import { TrainingQueue } from '../workers/training-queue.js';
 
-const USAGE = 'usage: npm run train -- cf [--kind track|artist|all] [--factors N] [--iterations N] [--alpha X] [--lambda X] [--no-activate] [--queue]';
+const USAGE = 'usage: npm run train -- cf [--kind track|artist|all] [--factors N] [--iterations N] [--alpha X] [--lambda X] [--no-ranker] [--no-activate] [--queue]';
 const NUMERIC = ['factors', 'iterations', 'alpha', 'lambda', 'cgSteps', 'seed'] as const;
 
-function parse(argv: string[]): { kinds: TargetKind[]; params: Record<string, number>; activate: boolean; queue: boolean } {
+function parse(argv: string[]): { kinds: TargetKind[]; params: Record<string, number>; activate: boolean; queue: boolean; ranker: boolean } {
   const [model, ...rest] = argv;
   if (model !== 'cf') throw new UsageError(`unknown model "${model ?? ''}": only "cf" trains today`);
   const params: Record<string, number> = {};
   let kind = 'all';
   let activate = true;
   let queue = false;
+  let ranker = true;
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     if (flag === '--no-activate') activate = false;
     else if (flag === '--queue') queue = true;
+    else if (flag === '--no-ranker') ranker = false;
     else if (flag === '--kind') kind = rest[++i] ?? '';
     else if (NUMERIC.includes(flag.slice(2) as (typeof NUMERIC)[number])) {
       const value = Number(rest[++i]);
@@ -39,7 +43,7 @@ function parse(argv: string[]): { kinds: TargetKind[]; params: Record<string, nu
   }
   const kinds: Record<string, TargetKind[]> = { all: ['TRACK', 'ARTIST'], track: ['TRACK'], artist: ['ARTIST'] };
   if (!kinds[kind]) throw new UsageError(`--kind must be track, artist or all, got "${kind}"`);
-  return { kinds: kinds[kind], params, activate, queue };
+  return { kinds: kinds[kind], params, activate, queue, ranker };
 }
 
 class UsageError extends Error {}
@@ -67,7 +71,9 @@ async function main(): Promise<void> {
   }
   const store = await openStore(config);
   try {
-    const training = new TrainingService(store, new ModelService(store), { artifactsDir: config.artifactsDir, ann: config.annIndex });
+    const training = new TrainingService(store, new ModelService(store), {
+      artifactsDir: config.artifactsDir, ann: config.annIndex, ...(options.ranker ? { pipeline: settingsFromConfig(config.recommend) } : {}),
+    });
     for (const kind of options.kinds) {
       const started = performance.now();
       const version = await training.trainCf(kind, consoleProgress(), { activate: options.activate, params: options.params });

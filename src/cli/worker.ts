@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from '../config.js';
 import { consoleProgress } from '../lib/progress.js';
 import { RedisPopularity } from '../models/popularity/redis-popularity.js';
-import { trackArtistLookup } from '../services/index.js';
+import { settingsFromConfig, trackArtistLookup } from '../services/index.js';
 import { openStore } from '../store/index.js';
 import { rebuildPopularity } from '../workers/rebuild-popularity.js';
 import { ModelService } from '../services/model.service.js';
@@ -38,7 +38,9 @@ async function main(): Promise<void> {
     processed += job.data.events.length;
   });
   worker.on('failed', (job, error) => console.error(`signal job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
-  const training = new TrainingService(store, new ModelService(store), { artifactsDir: config.artifactsDir, ann: config.annIndex });
+  const training = new TrainingService(store, new ModelService(store), {
+    artifactsDir: config.artifactsDir, ann: config.annIndex, pipeline: settingsFromConfig(config.recommend),
+  });
   const trainer = startTrainingWorker({ redisUrl: config.redisUrl, prefix: config.redisPrefix, training });
   trainer.on('completed', (job, result) => console.log(`trained ${result.versionId} (${job.name}): ndcg@10 ${result.metrics['ndcg@10']?.toFixed(4)}`));
   trainer.on('failed', (job, error) => console.error(`training job ${job?.id} (${job?.name}) failed: ${error.message}`));

@@ -4,7 +4,9 @@ import type { RequestContext } from './context.js';
 import { ArtistType, TrackType } from './types/catalogue.type.js';
 import { TargetKindEnum } from './types/enums.js';
 import { ContextInputType } from './types/inputs.js';
+import type { ItemDebug } from '../pipeline/index.js';
 import type { RecommendedItem } from '../services/recommendation.service.js';
+import { RecommendationDebugType } from './types/recommendation-debug.type.js';
 import { RecommendationListType, RecommendationType, SimilarListType } from './types/recommendation.type.js';
 
 function ranked(items: readonly RecommendedItem[], offset = 0): RecommendationType[] {
@@ -56,5 +58,16 @@ export class RecommendationResolver {
   @FieldResolver(() => ArtistType, { nullable: true, description: 'The artist, when targetKind is ARTIST.' })
   artist(@Root() item: RecommendationType, @Ctx() ctx: RequestContext): Promise<Artist | null> | null {
     return item.targetKind === 'ARTIST' ? ctx.loaders.artists.load(item.targetId) : null;
+  }
+}
+
+@Resolver(() => RecommendationListType)
+export class RecommendationListResolver {
+  @FieldResolver(() => RecommendationDebugType, {
+    nullable: true,
+    description: 'How the pipeline treated one item (listed or not): its sources, features, scores and blend decisions. Admins only (FORBIDDEN otherwise).',
+  })
+  debug(@Root() list: RecommendationListType, @Arg('itemId', () => ID) itemId: string, @Ctx() ctx: RequestContext): ItemDebug {
+    return ctx.services.recommendations.debug(ctx.viewer, list, itemId);
   }
 }

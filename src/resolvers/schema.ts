@@ -5,11 +5,11 @@ import { ArtistResolver, TrackResolver } from './catalogue.resolver.js';
 import { InteractionResolver } from './interaction.resolver.js';
 import { ModelResolver } from './model.resolver.js';
 import { PlaylistResolver } from './playlist.resolver.js';
-import { RecommendationResolver } from './recommendation.resolver.js';
+import { RecommendationListResolver, RecommendationResolver } from './recommendation.resolver.js';
 import { UserResolver } from './user.resolver.js';
 
 export const resolvers = [
-  UserResolver, TrackResolver, ArtistResolver, PlaylistResolver, InteractionResolver, RecommendationResolver, ModelResolver,
+  UserResolver, TrackResolver, ArtistResolver, PlaylistResolver, InteractionResolver, RecommendationResolver, RecommendationListResolver, ModelResolver,
 ] as const;
 
 export function buildMixtapeSchema(): Promise<GraphQLSchema> {

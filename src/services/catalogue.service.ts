@@ -47,7 +47,14 @@ const FEATURE_RANGES: Record<keyof AudioFeatures, [number, number]> = {
 };
 
 export class CatalogueService {
+  private readonly changeListeners: (() => void)[] = [];
+
   constructor(private readonly store: Store, private readonly maxPageSize: number) {}
+
+  /** Called after tracks or artists were upserted (the recommendation pipeline's snapshots follow). */
+  onChanged(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
 
   async searchTracks(search: string | undefined | null, filter: TrackFilter | undefined | null, args: PageArgs): Promise<Connection<Track>> {
     const problems = new Problems();
@@ -104,6 +111,7 @@ export class CatalogueService {
       }),
     );
     await this.store.artists.upsertMany(artists);
+    for (const listener of this.changeListeners) listener();
     return artists;
   }
 
@@ -140,6 +148,7 @@ export class CatalogueService {
       return track;
     });
     await this.store.tracks.upsertMany(tracks);
+    for (const listener of this.changeListeners) listener();
     return tracks;
   }
 }

@@ -1,15 +1,17 @@
 /**
- * Serving a collaborative-filtering model: holds the active version per target kind, swaps to
- * a new one atomically (a request keeps the bundle it started with), turns a listener's
- * history into a user vector by fold-in — so a listener who played something a second ago
- * already gets recommendations that reflect it, without retraining — and explains each
- * candidate by the history item most like it.
+ * Serving a collaborative-filtering model: holds the active version per target kind (with the
+ * learned ranker trained next to it, when there is one), swaps to a new one atomically (a
+ * request keeps the bundle it started with), and turns a listener's history into a user
+ * vector by fold-in — so a listener who played something a second ago already gets
+ * recommendations that reflect it, without retraining. `view` hands the pipeline what it
+ * needs of a bundle for one request.
  */
 import type { Interaction, ModelVersion, TargetKind } from '../domain/types.js';
 import type { AnnIndex } from '../models/ann/index.js';
-import { dot, rowNorms } from '../models/cf/factor-utils.js';
+import { rowNorms } from '../models/cf/factor-utils.js';
 import type { IdIndex } from '../models/cf/matrix.js';
 import type { FactorRecommender } from '../models/cf/recommender.js';
+import type { CfModelView, LearnedRanker, TrackArtists } from '../pipeline/index.js';
 import type { Store } from '../store/ports.js';
 import { FEEDBACK_WEIGHTS } from './training/feedback.js';
 
@@ -24,6 +26,8 @@ export interface CfBundle {
   userIndex: AnnIndex;
   /** Cosine over item factors: item → similar items. */
   similarIndex: AnnIndex;
+  /** The learned ranker trained with this version, if any (else the pipeline's weighted blend ranks). */
+  ranker?: LearnedRanker;
 }
 
 export type BundleLoader = (version: ModelVersion) => Promise<CfBundle>;
@@ -45,6 +49,8 @@ export class CfServing {
   private readonly bundles = new Map<TargetKind, CfBundle>();
   private readonly norms = new Map<string, Float32Array>();
   private readonly vectors = new Map<string, Float32Array>();
+  /** Feedback per history array (the history cache's arrays live exactly as long as they are current). */
+  private readonly feedback = new WeakMap<readonly Interaction[], { versionId: string; feedback: FoldInInput }>();
 
   constructor(private readonly store: Store, private readonly load: BundleLoader) {}
 
@@ -55,7 +61,9 @@ export class CfServing {
   /** Loads `version` and makes it the one that serves its kind. */
   async activate(version: ModelVersion): Promise<void> {
     const bundle = await this.load(version);
+    const replaced = this.bundles.get(bundle.kind);
     this.bundles.set(bundle.kind, bundle);
+    if (replaced && replaced.version.id !== bundle.version.id) this.norms.delete(replaced.version.id);
     this.vectors.clear();
   }
 
@@ -71,18 +79,39 @@ export class CfServing {
    * The feedback of a history on the model's items. `artistsOfTrack` credits track events to
    * artists for an artist model.
    */
-  feedbackOf(bundle: CfBundle, history: readonly Interaction[], artistsOfTrack?: ReadonlyMap<string, readonly string[]>): FoldInInput {
+  feedbackOf(bundle: CfBundle, history: readonly Interaction[], artistsOfTrack?: TrackArtists): FoldInInput {
+    const cached = this.feedback.get(history);
+    if (cached?.versionId === bundle.version.id) return cached.feedback;
     const strength = new Map<number, number>();
     for (const event of history) {
       const weight = FEEDBACK_WEIGHTS[event.type] * Math.max(1, event.count);
       if (weight <= 0) continue;
-      const targets = event.targetKind === bundle.kind ? [event.targetId] : bundle.kind === 'ARTIST' ? (artistsOfTrack?.get(event.targetId) ?? []) : [];
+      const targets = event.targetKind === bundle.kind ? [event.targetId] : bundle.kind === 'ARTIST' ? (artistsOfTrack?.(event.targetId) ?? []) : [];
       for (const target of targets) {
         const item = bundle.items.get(target);
         if (item !== undefined) strength.set(item, (strength.get(item) ?? 0) + weight);
       }
     }
-    return { items: Int32Array.from(strength.keys()), values: Float32Array.from(strength.values()) };
+    const feedback = { items: Int32Array.from(strength.keys()), values: Float32Array.from(strength.values()) };
+    this.feedback.set(history, { versionId: bundle.version.id, feedback });
+    return feedback;
+  }
+
+  /** The pipeline's view of a bundle for one listener's request (the vector is folded in on first use). */
+  view(bundle: CfBundle, userId: string, history: readonly Interaction[], artistsOfTrack: TrackArtists): CfModelView {
+    let vector: Float32Array | undefined | null = null;
+    return {
+      versionId: bundle.version.id,
+      kind: bundle.kind,
+      items: bundle.items,
+      factors: bundle.model.factors,
+      itemFactors: bundle.model.itemFactors,
+      itemNorms: this.itemNorms(bundle),
+      userVector: () => {
+        if (vector === null) vector = this.userVector(bundle, userId, this.feedbackOf(bundle, history, artistsOfTrack));
+        return vector;
+      },
+    };
   }
 
   /**
@@ -110,28 +139,8 @@ export class CfServing {
     return bundle.model.itemFactors.subarray(item * k, (item + 1) * k);
   }
 
-  /**
-   * For each candidate, the history item whose factors are most like it (cosine) and that
-   * similarity: "because you played X".
-   */
-  closestInHistory(bundle: CfBundle, candidates: readonly number[], history: FoldInInput, maxHistory = 50): { item: number; similarity: number }[] {
-    const k = bundle.model.factors;
-    const y = bundle.model.itemFactors;
-    const norms = this.itemNorms(bundle);
-    // The strongest feedback first: a listener recognises their favourites.
-    const order = [...history.items.keys()].sort((a, b) => history.values[b] - history.values[a]).slice(0, maxHistory);
-    return candidates.map((candidate) => {
-      let best = { item: -1, similarity: Number.NEGATIVE_INFINITY };
-      for (const n of order) {
-        const item = history.items[n];
-        const similarity = dot(y, candidate * k, y, item * k, k) / (norms[candidate] * norms[item] || 1);
-        if (similarity > best.similarity) best = { item, similarity };
-      }
-      return best;
-    });
-  }
-
-  private itemNorms(bundle: CfBundle): Float32Array {
+  /** Row norms of the bundle's item factors (computed once per version). */
+  itemNorms(bundle: CfBundle): Float32Array {
     let norms = this.norms.get(bundle.version.id);
     if (!norms) {
       norms = rowNorms(bundle.model.itemFactors, bundle.items.size, bundle.model.factors);

@@ -1,11 +1,13 @@
 /**
  * The services a request can use, built once per process from a store and configuration.
  */
-import type { Config } from '../config.js';
+import type { Config, RecommendConfig } from '../config.js';
 import { ContextPopularity, type PopularityModel, type TrackArtistLookup } from '../models/popularity/context-popularity.js';
 import type { Interaction } from '../domain/types.js';
+import { ItemStats, type PipelineSettings, pipelineSettings, RecommendationPipeline, SOURCE_NAMES } from '../pipeline/index.js';
 import type { Store } from '../store/ports.js';
 import { CatalogueService } from './catalogue.service.js';
+import { CatalogueSnapshots } from './catalogue-snapshots.js';
 import { type BundleLoader, CfServing } from './cf-serving.js';
 import { HistoryCache, storeHistory } from './history-cache.js';
 import { ModelService } from './model.service.js';
@@ -27,11 +29,19 @@ export interface Services {
   models: ModelService;
   cf: CfServing;
   training: TrainingService;
+  /** The pipeline's catalogue snapshots (built at start-up, rebuilt when the catalogue changes). */
+  catalogues: CatalogueSnapshots;
+  itemStats: ItemStats;
 }
 
 /** Where online state lives and how stored signals reach it; see src/runtime.ts. */
 export interface OnlineWiring {
   popularity: PopularityModel;
+  /**
+   * Item statistics for ranking features, warmed from the store at start-up; stored events
+   * reach them in this process (createServices). Created empty when not given.
+   */
+  itemStats?: ItemStats;
   /** Delivers stored events to the online learners (in-process, or a queue in distributed mode). */
   deliverSignals(events: readonly Interaction[]): Promise<void>;
   /**
@@ -51,10 +61,20 @@ export function trackArtistLookup(store: Store): TrackArtistLookup {
 /** Embedded wiring: popularity in memory, signals applied in-process. */
 export function inProcessWiring(store: Store): OnlineWiring {
   const popularity = new ContextPopularity(trackArtistLookup(store));
-  return { popularity, deliverSignals: (events) => popularity.observe(events) };
+  return { popularity, itemStats: new ItemStats(trackArtistLookup(store)), deliverSignals: (events) => popularity.observe(events) };
 }
 
-export type ServiceConfig = Pick<Config, 'maxPageSize' | 'maxInteractionBatch' | 'artifactsDir' | 'annIndex'> & Partial<Pick<Config, 'redisUrl'>>;
+export type ServiceConfig = Pick<Config, 'maxPageSize' | 'maxInteractionBatch' | 'artifactsDir' | 'annIndex'> & Partial<Pick<Config, 'redisUrl' | 'recommend'>>;
+
+/** The pipeline settings a configuration asks for (defaults for what it leaves out). */
+export function settingsFromConfig(config: RecommendConfig | undefined): PipelineSettings {
+  if (!config) return pipelineSettings();
+  const cap = config.sourceCap;
+  return pipelineSettings({
+    maxCandidates: config.maxCandidates, budgetMs: config.budgetMs, mmrLambda: config.mmrLambda, explorationEvery: config.exploreEvery,
+    ...(cap === undefined ? {} : { sourceCaps: Object.fromEntries(SOURCE_NAMES.map((name) => [name, cap])) }),
+  });
+}
 
 export function createServices(
   store: Store,
@@ -64,6 +84,7 @@ export function createServices(
   loadBundle: BundleLoader = loadCfBundle,
 ): Services {
   const { popularity } = wiring;
+  const itemStats = wiring.itemStats ?? new ItemStats(trackArtistLookup(store));
   const cf = new CfServing(store, loadBundle);
   const models = new ModelService(store);
   models.onActivated(async (version) => {
@@ -72,35 +93,56 @@ export function createServices(
   const ingestion = new IngestionService(store, config.maxInteractionBatch, now);
   // Histories are cached only where every write passes through this process (embedded mode).
   const histories = config.redisUrl ? storeHistory(store) : new HistoryCache(store);
+  // Friends' histories may be a minute old in every mode: the social source reads up to 50
+  // per request, which would otherwise be 50 store reads per request in distributed mode.
+  const friendHistories = config.redisUrl ? new HistoryCache(store) : histories;
   ingestion.onStored(async (events) => {
-    histories.invalidate(new Set(events.map((e) => e.userId)));
+    const listeners = new Set(events.map((e) => e.userId));
+    histories.invalidate(listeners);
+    friendHistories.invalidate(listeners);
+    // Ranking features follow the signal flow in every process (item statistics are per
+    // process); their failure must not keep the events from the other learners.
+    await itemStats.observe(events).catch((error: unknown) => console.error('item statistics update failed:', error));
     await wiring.deliverSignals(events);
     wiring.peers?.publish({ kind: 'signals', events });
   });
   models.onActivated(async () => wiring.peers?.publish({ kind: 'models' }));
   wiring.peers?.subscribe(async (message) => {
     if (message.kind === 'models') return cf.syncWithStore();
-    histories.invalidate(new Set(message.events.map((e) => e.userId)));
+    const listeners = new Set(message.events.map((e) => e.userId));
+    histories.invalidate(listeners);
+    friendHistories.invalidate(listeners);
+    await itemStats.observe(message.events).catch((error: unknown) => console.error('item statistics update failed:', error));
     if (!wiring.sharedState) await popularity.observe(message.events);
   });
+  const catalogue = new CatalogueService(store, config.maxPageSize);
+  const catalogues = new CatalogueSnapshots(store, (line) => console.error(line));
+  catalogue.onChanged(() => catalogues.invalidate());
+  const pipeline = new RecommendationPipeline(settingsFromConfig(config.recommend));
   return {
-    catalogue: new CatalogueService(store, config.maxPageSize),
+    catalogue,
     users: new UserService(store, config.maxPageSize),
     playlists: new PlaylistService(store, config.maxPageSize, now),
     ingestion,
-    recommendations: new RecommendationService(store, popularity, cf, histories, now),
+    recommendations: new RecommendationService({ popularity, cf, histories, friendHistories, catalogues, itemStats, pipeline, now }),
     popularity,
     models,
     cf,
-    training: new TrainingService(store, models, { artifactsDir: config.artifactsDir, ann: config.annIndex }),
+    training: new TrainingService(store, models, { artifactsDir: config.artifactsDir, ann: config.annIndex, pipeline: pipeline.settings }),
+    catalogues,
+    itemStats,
   };
 }
 
-/** Rebuilds online state (popularity) from every stored interaction, with progress. */
-export async function warmUp(store: Store, popularity: PopularityModel, onProgress: (done: number) => void = () => {}): Promise<void> {
+/** Rebuilds online state (popularity, item statistics) from every stored interaction, with progress. */
+export async function warmUp(
+  store: Store,
+  observers: readonly { observe(events: readonly Interaction[]): Promise<void> }[],
+  onProgress: (done: number) => void = () => {},
+): Promise<void> {
   let done = 0;
   for await (const batch of store.interactions.scan(20_000)) {
-    await popularity.observe(batch);
+    for (const observer of observers) await observer.observe(batch);
     done += batch.length;
     onProgress(done);
   }

@@ -4,8 +4,9 @@
  * Loaders cache for one request only: create a fresh set per request.
  */
 import DataLoader from 'dataloader';
-import type { Artist, Playlist, TargetKind, Track, User } from '../domain/types.js';
+import type { Artist, Playlist, Track, User } from '../domain/types.js';
 import type { AnnHit } from '../models/ann/index.js';
+import type { AnnQuery } from '../pipeline/index.js';
 import type { CfServing } from './cf-serving.js';
 import type { EntityReader, Store } from '../store/ports.js';
 
@@ -25,7 +26,7 @@ function loaderFor<T>(reader: EntityReader<T>): DataLoader<string, T | null> {
 }
 
 export function createLoaders(store: Store, cf: CfServing): Loaders {
-  const annStats: AnnStats = { searches: 0, queries: 0 };
+  const annStats: AnnStats = { searches: 0, queries: 0, batches: [] };
   return {
     users: loaderFor(store.users),
     artists: loaderFor(store.artists),
@@ -43,25 +44,21 @@ export async function loadExisting<T>(loader: DataLoader<string, T | null>, ids:
 }
 
 /** One nearest-neighbour lookup: against the user index (a listener's vector) or the similar-items index. */
-export interface AnnLookup {
-  kind: TargetKind;
-  index: 'user' | 'similar';
-  vector: Float32Array;
-  k: number;
-  exclude?: ReadonlySet<number>;
-}
+export type AnnLookup = AnnQuery;
 
 /** Counts batched searches, for tests and the debug output. */
 export interface AnnStats {
   searches: number;
   queries: number;
+  /** One "KIND:index" entry per batched search, in order. */
+  batches: string[];
 }
 
 /**
  * Gathers every ANN lookup of one request tick and runs one batched search per (kind, index):
  * USearch answers a batch of queries in one call, on several threads.
  */
-export function createAnnLoader(cf: CfServing, stats: AnnStats = { searches: 0, queries: 0 }): DataLoader<AnnLookup, AnnHit[]> {
+export function createAnnLoader(cf: CfServing, stats: AnnStats = { searches: 0, queries: 0, batches: [] }): DataLoader<AnnLookup, AnnHit[]> {
   return new DataLoader<AnnLookup, AnnHit[]>(
     async (lookups) => {
       const results: (AnnHit[] | Error)[] = new Array(lookups.length);
@@ -87,6 +84,7 @@ export function createAnnLoader(cf: CfServing, stats: AnnStats = { searches: 0, 
         const hits = index.search(queries, positions.length, k, { exclude: positions.map((i) => lookups[i].exclude) });
         stats.searches++;
         stats.queries += positions.length;
+        stats.batches.push(`${first.kind}:${first.index}`);
         positions.forEach((i, n) => {
           results[i] = hits[n].slice(0, lookups[i].k);
         });

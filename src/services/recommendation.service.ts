@@ -1,23 +1,31 @@
 /**
  * Recommendations for one listener in one context, and items similar to an item.
  *
- * Candidates come from collaborative filtering (the listener's folded-in vector → ANN over
- * item factors) when a trained version serves and the listener has feedback it knows, and
- * from popularity in the listener's context otherwise and to fill up. Nothing the listener
- * has played, skipped or disliked is ever proposed. Every item names the sources that
- * proposed it and says why in words.
+ * `recommend` validates the request and checks access, then runs the pipeline
+ * (src/pipeline/): candidates from CF, item-to-item, friends, tag affinity, context
+ * popularity and fresh releases, ranked by the learned ranker of the serving CF version (or a
+ * weighted blend of the sources without one), blended with exclusions, artist and album caps,
+ * MMR diversity and exploration slots, each item explained. Nothing the listener has played,
+ * skipped or disliked is ever proposed. Pages (`after`) are pages of one list: the cursor keeps
+ * the first page's moment, and the pipeline's list for a deeper page starts with the list for
+ * a shallower one.
  */
-import { describeSegment } from '../domain/context-segments.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { Interaction, ListeningContext, TargetKind } from '../domain/types.js';
+import type { ListeningContext, TargetKind, User } from '../domain/types.js';
 import type { PopularityModel } from '../models/popularity/context-popularity.js';
-import type { Store } from '../store/ports.js';
-import { assertCanActFor, type Viewer } from './access.js';
-import type { CfBundle, CfServing, FoldInInput } from './cf-serving.js';
+import {
+  debugItem, type FriendActivity, type ItemDebug, type ItemStats, type PipelineModels, type PipelineTrace,
+  type RecommendationPipeline, type SourceReport, type SourceScore,
+} from '../pipeline/index.js';
+import { assertAdmin, assertCanActFor, type Viewer } from './access.js';
+import type { CatalogueSnapshots } from './catalogue-snapshots.js';
+import type { CfServing } from './cf-serving.js';
 import { type ContextInput, toContext, validateContext } from './ingestion.service.js';
 import type { HistorySource } from './history-cache.js';
 import type { Loaders } from './loaders.js';
 import { Problems } from './validation.js';
+
+export type { SourceReport, SourceScore, SourceState } from '../pipeline/index.js';
 
 export interface RecommendationRequest {
   userId: string;
@@ -28,28 +36,12 @@ export interface RecommendationRequest {
   after?: string | null;
 }
 
-export interface SourceScore {
-  name: string;
-  score: number;
-}
-
 export interface RecommendedItem {
   targetKind: TargetKind;
   id: string;
   score: number;
   sources: SourceScore[];
   explanation: string;
-}
-
-export type SourceState = 'OK' | 'EMPTY' | 'TIMEOUT' | 'FAILED';
-
-export interface SourceReport {
-  name: string;
-  state: SourceState;
-  candidates: number;
-  ms: number;
-  /** The model version the source used, when it has one. */
-  modelVersion?: string;
 }
 
 export interface RecommendationList {
@@ -62,6 +54,8 @@ export interface RecommendationList {
   /** 0-based position of the first item in the whole list. */
   offset: number;
   pageInfo: { hasNextPage: boolean; endCursor?: string };
+  /** What the pipeline computed, for the admin debug view. */
+  trace: PipelineTrace;
 }
 
 export interface SimilarList {
@@ -72,30 +66,29 @@ export interface SimilarList {
 }
 
 export const MAX_RECOMMENDATIONS = 500;
-/** Most tracks by one artist in one list: a list is a mix, not one artist's discography. */
-export const MAX_TRACKS_PER_ARTIST = 2;
-/** Candidates asked of each source per wanted item, so that the artist cap can still fill the list. */
-const CANDIDATE_FACTOR = 4;
-/** Tracks whose artists are remembered between requests (about 100 bytes each). */
-const TRACK_ARTIST_CACHE = 2_000_000;
 
-/** A CF candidate with the history item that explains it. */
-interface CfCandidate {
-  id: string;
-  score: number;
-  because?: string;
+export interface RecommendationDeps {
+  popularity: PopularityModel;
+  cf: CfServing;
+  histories: HistorySource;
+  /** Where friends' histories come from (may be staler than the listener's own); default: `histories`. */
+  friendHistories?: HistorySource;
+  catalogues: CatalogueSnapshots;
+  itemStats: ItemStats;
+  pipeline: RecommendationPipeline;
+  now?: () => number;
 }
 
 export class RecommendationService {
-  private readonly artistsOfTrack = new Map<string, readonly string[]>();
+  private readonly now: () => number;
 
-  constructor(
-    private readonly store: Store,
-    private readonly popularity: PopularityModel,
-    private readonly cf: CfServing,
-    private readonly histories: HistorySource,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly deps: RecommendationDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  get pipeline(): RecommendationPipeline {
+    return this.deps.pipeline;
+  }
 
   async recommend(viewer: Viewer, request: RecommendationRequest, loaders: Loaders): Promise<RecommendationList> {
     const now = this.now();
@@ -115,62 +108,45 @@ export class RecommendationService {
     // Later pages keep the first page's moment, so the list they continue is the same list.
     const context = toContext({ timezone: user.timezone, ...request.context, timestamp: request.context?.timestamp ?? pageTimestamp }, now);
     if (!context.timezone && user.timezone) context.timezone = user.timezone;
-    const history = await this.histories.history(request.userId);
-    const artistsOfTrack = request.target === 'ARTIST' ? await this.artistsOfHistoryTracks(history, loaders) : undefined;
-    const exclude = heardOrRejected(history, request.target, artistsOfTrack);
+    const { catalogues, cf, histories } = this.deps;
+    const [catalogue, tracks, history] = await Promise.all([
+      catalogues.get(request.target), catalogues.get('TRACK'), histories.history(request.userId),
+    ]);
+    const trackArtists = (trackId: string) => tracks.artistIdsOf(trackId);
+    const bundle = cf.bundle(request.target);
+    const models: PipelineModels = {
+      catalogue, trackArtists, popularity: this.deps.popularity, itemStats: this.deps.itemStats,
+      ...(bundle ? { cf: cf.view(bundle, request.userId, history, trackArtists) } : {}),
+    };
 
     // The list up to the end of this page, plus one item to know whether another page follows.
     const depth = offset + request.limit + 1;
-    const reports: SourceReport[] = [];
-    const cfCandidates = await this.timed(reports, 'cf', () => this.cfCandidates({ ...request, limit: depth }, history, exclude, artistsOfTrack, loaders));
-    const popular = await this.timed(reports, 'popularity', async () => {
-      const ranked = await this.popularity.rank(request.target, context, depth * CANDIDATE_FACTOR, exclude);
-      return { items: ranked };
-    });
+    const result = await this.deps.pipeline.run({
+      kind: request.target, userId: request.userId, context, history, depth,
+      ann: (query) => loaders.ann.load(query),
+      friends: () => this.friends(user, loaders),
+    }, models, bundle?.ranker);
 
-    const items: RecommendedItem[] = [];
-    const chosen = new Set<string>();
-    const popularById = new Map(popular.map((p) => [p.id, p]));
-    const names = await this.names(request.target, cfCandidates.flatMap((c) => (c.because ? [c.because] : [])), loaders);
-    const artistCap = request.target === 'TRACK' ? await this.artistCap(cfCandidates.map((c) => c.id).concat(popular.map((p) => p.id)), loaders) : () => true;
-    for (const candidate of cfCandidates) {
-      if (items.length >= depth) break;
-      if (!artistCap(candidate.id)) continue;
-      const sources: SourceScore[] = [{ name: 'cf', score: candidate.score }];
-      const alsoPopular = popularById.get(candidate.id);
-      if (alsoPopular) sources.push({ name: alsoPopular.strongestSegment ? 'popular-in-context' : 'popular', score: alsoPopular.score });
-      const because = candidate.because ? names.get(candidate.because) : undefined;
-      items.push({
-        targetKind: request.target,
-        id: candidate.id,
-        score: candidate.score,
-        sources,
-        explanation: because ? `Listeners of ${because} also play this` : 'Listeners with your taste play this',
-      });
-      chosen.add(candidate.id);
-    }
-    for (const candidate of popular) {
-      if (items.length >= depth) break;
-      if (chosen.has(candidate.id) || !artistCap(candidate.id)) continue;
-      items.push({
-        targetKind: request.target,
-        id: candidate.id,
-        score: candidate.score,
-        sources: [{ name: candidate.strongestSegment ? 'popular-in-context' : 'popular', score: candidate.score }],
-        explanation: candidate.strongestSegment
-          ? `Popular with listeners ${describeSegment(candidate.strongestSegment)}, and new to you`
-          : `One of the most played ${request.target === 'TRACK' ? 'tracks' : 'artists'} right now, and new to you`,
-      });
-    }
-    const bundle = this.cf.bundle(request.target);
-    if (bundle) reports[0].modelVersion = bundle.version.id;
+    const items = result.items.map((item): RecommendedItem => ({ targetKind: request.target, ...item }));
     const end = offset + request.limit;
     const hasNextPage = items.length > end && end < MAX_RECOMMENDATIONS;
     return {
-      userId: request.userId, target: request.target, context, sources: reports, generatedAt: now, offset,
+      userId: request.userId, target: request.target, context, sources: result.reports, generatedAt: now, offset,
       items: items.slice(offset, end),
       pageInfo: { hasNextPage, ...(hasNextPage ? { endCursor: encodeListCursor(end, context.timestamp) } : {}) },
+      trace: result.trace,
     };
+  }
+
+  /** How the pipeline treated one item of a list it made: admins only. */
+  debug(viewer: Viewer, list: Pick<RecommendationList, 'target' | 'trace'>, itemId: string): ItemDebug {
+    assertAdmin(viewer, 'recommendations.debug');
+    const problems = new Problems();
+    problems.id('itemId', itemId);
+    problems.throwIfAny('debug request');
+    const debug = debugItem(list.trace, itemId);
+    if (!debug.inCatalogue) throw new NotFoundError(list.target === 'TRACK' ? 'Track' : 'Artist', itemId, 'itemId');
+    return debug;
   }
 
   /** Items whose listeners overlap most with this item's (cosine of CF item factors). */
@@ -182,9 +158,10 @@ export class RecommendationService {
     const exists = kind === 'TRACK' ? await loaders.tracks.load(id) : await loaders.artists.load(id);
     if (!exists) throw new NotFoundError(kind === 'TRACK' ? 'Track' : 'Artist', id, 'id');
     const started = performance.now();
-    const bundle = this.cf.bundle(kind);
+    const { cf } = this.deps;
+    const bundle = cf.bundle(kind);
     const seed = bundle?.items.get(id);
-    const vector = bundle ? this.cf.itemVector(bundle, id) : undefined;
+    const vector = bundle ? cf.itemVector(bundle, id) : undefined;
     const hits = bundle && vector && seed !== undefined
       ? await loaders.ann.load({ kind, index: 'similar', vector, k: limit, exclude: new Set([seed]) })
       : [];
@@ -203,100 +180,19 @@ export class RecommendationService {
     return { seedId: id, target: kind, items, sources: [report] };
   }
 
-  private async cfCandidates(
-    request: RecommendationRequest,
-    history: readonly Interaction[],
-    exclude: ReadonlySet<string>,
-    artistsOfTrack: ReadonlyMap<string, readonly string[]> | undefined,
-    loaders: Loaders,
-  ): Promise<{ items: CfCandidate[] }> {
-    const bundle = this.cf.bundle(request.target);
-    if (!bundle) return { items: [] };
-    const feedback = this.cf.feedbackOf(bundle, history, artistsOfTrack);
-    const vector = this.cf.userVector(bundle, request.userId, feedback);
-    if (!vector) return { items: [] };
-    const excludeKeys = new Set<number>();
-    for (const id of exclude) {
-      const key = bundle.items.get(id);
-      if (key !== undefined) excludeKeys.add(key);
-    }
-    const hits = await loaders.ann.load({ kind: request.target, index: 'user', vector, k: request.limit * CANDIDATE_FACTOR, exclude: excludeKeys });
-    return { items: this.explain(bundle, hits, feedback) };
-  }
-
-  private explain(bundle: CfBundle, hits: readonly { key: number; score: number }[], feedback: FoldInInput): CfCandidate[] {
-    const closest = this.cf.closestInHistory(bundle, hits.map((h) => h.key), feedback);
-    return hits.map((hit, i) => ({
-      id: bundle.items.ids[hit.key],
-      score: hit.score,
-      because: closest[i].item >= 0 ? bundle.items.ids[closest[i].item] : undefined,
-    }));
-  }
-
-  /**
-   * A filter that admits a track while none of its artists already has MAX_TRACKS_PER_ARTIST
-   * tracks admitted; the candidates' tracks are read in one batch.
-   */
-  private async artistCap(candidateIds: readonly string[], loaders: Loaders): Promise<(id: string) => boolean> {
-    const artistsOf = await this.trackArtists(candidateIds, loaders);
-    const admitted = new Map<string, number>();
-    return (id) => {
-      const artists = artistsOf(id);
-      if (artists.some((a) => (admitted.get(a) ?? 0) >= MAX_TRACKS_PER_ARTIST)) return false;
-      for (const a of artists) admitted.set(a, (admitted.get(a) ?? 0) + 1);
-      return true;
-    };
-  }
-
-  /**
-   * The artists of tracks, from a process-wide map filled on first read: parsing a few hundred
-   * candidate tracks per request would cost more than the rest of the request. A track's
-   * artists rarely change; a stale entry only affects the per-artist cap.
-   */
-  private async trackArtists(trackIds: readonly string[], loaders: Loaders): Promise<(id: string) => readonly string[]> {
-    const missing = [...new Set(trackIds.filter((id) => !this.artistsOfTrack.has(id)))];
-    if (missing.length > 0) {
-      const tracks = await loaders.tracks.loadMany(missing);
-      if (this.artistsOfTrack.size + missing.length > TRACK_ARTIST_CACHE) this.artistsOfTrack.clear();
-      tracks.forEach((t, i) => this.artistsOfTrack.set(missing[i], t && !(t instanceof Error) ? t.artistIds : []));
-    }
-    return (id) => this.artistsOfTrack.get(id) ?? [];
-  }
-
-  /** Display names (track titles or artist names) by id, read in one batch. */
-  private async names(kind: TargetKind, ids: readonly string[], loaders: Loaders): Promise<Map<string, string>> {
-    const unique = [...new Set(ids)];
-    const names = new Map<string, string>();
-    if (kind === 'TRACK') {
-      const tracks = await loaders.tracks.loadMany(unique);
-      tracks.forEach((t, i) => t && !(t instanceof Error) && names.set(unique[i], t.title));
-    } else {
-      const artists = await loaders.artists.loadMany(unique);
-      artists.forEach((a, i) => a && !(a instanceof Error) && names.set(unique[i], a.name));
-    }
-    return names;
-  }
-
-  private async artistsOfHistoryTracks(history: readonly Interaction[], loaders: Loaders): Promise<Map<string, readonly string[]>> {
-    const trackIds = [...new Set(history.filter((e) => e.targetKind === 'TRACK').map((e) => e.targetId))];
-    const tracks = await loaders.tracks.loadMany(trackIds);
-    const map = new Map<string, readonly string[]>();
-    tracks.forEach((t, i) => map.set(trackIds[i], t && !(t instanceof Error) ? t.artistIds : []));
-    return map;
-  }
-
-  /** Runs a candidate source, recording its state, count and time; a failing source is reported, not fatal. */
-  private async timed<T>(reports: SourceReport[], name: string, run: () => Promise<{ items: T[] }>): Promise<T[]> {
-    const started = performance.now();
-    try {
-      const { items } = await run();
-      reports.push({ name, state: items.length > 0 ? 'OK' : 'EMPTY', candidates: items.length, ms: performance.now() - started });
-      return items;
-    } catch (error) {
-      console.error(`candidate source ${name} failed:`, error);
-      reports.push({ name, state: 'FAILED', candidates: 0, ms: performance.now() - started });
-      return [];
-    }
+  /** The listener's friends (at most the pipeline's maxFriends) with their names and histories. */
+  private async friends(user: User, loaders: Loaders): Promise<FriendActivity[]> {
+    const ids = user.friendIds.slice(0, this.deps.pipeline.settings.maxFriends);
+    if (ids.length === 0) return [];
+    const [friends, histories] = await Promise.all([
+      loaders.users.loadMany(ids),
+      Promise.all(ids.map((id) => (this.deps.friendHistories ?? this.deps.histories).history(id))),
+    ]);
+    const out: FriendActivity[] = [];
+    friends.forEach((friend, i) => {
+      if (friend && !(friend instanceof Error)) out.push({ id: friend.id, name: friend.displayName, history: histories[i] });
+    });
+    return out;
   }
 }
 
@@ -309,14 +205,4 @@ function decodeListCursor(cursor: string): { offset: number; timestamp: number }
   const match = /^(\d{1,4}):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match || encodeListCursor(Number(match[1]), Number(match[2])) !== cursor) return undefined;
   return { offset: Number(match[1]), timestamp: Number(match[2]) };
-}
-
-/** Everything the listener has played, skipped or disliked; for artists, also the artists of their tracks. */
-function heardOrRejected(history: readonly Interaction[], target: TargetKind, artistsOfTrack?: ReadonlyMap<string, readonly string[]>): Set<string> {
-  const ids = new Set<string>();
-  for (const event of history) {
-    if (event.targetKind === target) ids.add(event.targetId);
-    else if (target === 'ARTIST' && event.targetKind === 'TRACK') for (const a of artistsOfTrack?.get(event.targetId) ?? []) ids.add(a);
-  }
-  return ids;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MixtapeApp } from '../../src/app.js';
 import { silentProgress } from '../../src/lib/progress.js';
 import {
-  ActivateModelVersionDocument, ModelVersionsDocument, RecommendationsDocument, RecordInteractionsDocument, RollbackModelDocument,
+  ActivateModelVersionDocument, ModelVersionsDocument, RecommendationDebugDocument, RecommendationsDocument, RecordInteractionsDocument, RollbackModelDocument,
   SimilarArtistsDocument, SimilarTracksDocument, SimilarTrioDocument,
 } from '../generated/graphql.js';
 import { admin, codes, createTestApp, listener, ok, run } from '../helpers/app.js';
@@ -37,8 +37,11 @@ describe('collaborative filtering in the API', () => {
     for (const item of items) {
       expect(played.has(item.targetId)).toBe(false);
       inGenre += genreOfId(item.targetId) === 2 ? 1 : 0;
-      expect(item.sources[0].name).toBe('cf');
-      expect(item.explanation).toMatch(/^Listeners of techno song \d\.\d also play this$/);
+      // The strongest reason is the listener's taste: CF, or a neighbour of a recent play.
+      expect(['cf', 'item-to-item']).toContain(item.sources[0].name);
+      expect(item.explanation).toMatch(
+        item.sources[0].name === 'cf' ? /^Listeners of techno song \d\.\d also play this$/ : /^Because you played techno song \d\.\d$/,
+      );
     }
     // At most two tracks per artist reaches below the very top of the CF list.
     expect(inGenre).toBeGreaterThanOrEqual(8);
@@ -58,7 +61,7 @@ describe('collaborative filtering in the API', () => {
     await ok(app, RecordInteractionsDocument, { events: plays }, listener(newcomer));
     const data = await ok(app, RecommendationsDocument, { userId: newcomer, limit: 10 }, listener(newcomer));
     const items = data.recommendations.items;
-    expect(items.every((i) => i.sources[0].name === 'cf')).toBe(true);
+    expect(items.every((i) => ['cf', 'item-to-item'].includes(i.sources[0].name))).toBe(true);
     expect(items.filter((i) => genreOfId(i.targetId) === 1).length).toBeGreaterThanOrEqual(9);
     expect(items.map((i) => i.targetId)).not.toContain(blockTrack(1, 0, 0));
   });
@@ -81,7 +84,35 @@ describe('collaborative filtering in the API', () => {
       { contextValue: context },
     );
     expect(response.body.kind === 'single' && response.body.singleResult.errors).toBeFalsy();
-    expect(context.loaders.annStats).toEqual({ searches: 1, queries: 3 });
+    expect(context.loaders.annStats).toEqual({ searches: 1, queries: 3, batches: ['TRACK:similar'] });
+  });
+
+  it('sends all ANN lookups of a recommendation request to USearch as one batched search per index', async () => {
+    const context = app.contextAs(admin);
+    const response = await app.apollo.executeOperation(
+      { query: RecommendationsDocument, variables: { userId: blockUser(3, 4), limit: 20 } },
+      { contextValue: context },
+    );
+    expect(response.body.kind === 'single' && response.body.singleResult.errors).toBeFalsy();
+    const { annStats } = context.loaders;
+    // The CF source's user vector, and one similar-items query per recent play (five by default).
+    expect([...annStats.batches].sort()).toEqual(['TRACK:similar', 'TRACK:user']);
+    expect(annStats.queries).toBe(1 + 5);
+  });
+
+  it('trains a learned ranker next to the track model, reports it against CF alone, and serves with it', async () => {
+    const { modelVersions } = await ok(app, ModelVersionsDocument, { model: 'cf:TRACK' });
+    const metric = (name: string) => modelVersions[0].metrics.find((m) => m.name === name)?.value;
+    for (const name of ['ranker.ndcg@10', 'ranker.cf.ndcg@10', 'ranker.blend.ndcg@10']) {
+      expect(metric(name)).toBeGreaterThan(0);
+      expect(metric(name)).toBeLessThanOrEqual(1);
+    }
+    expect(metric('ranker.users')).toBeGreaterThanOrEqual(5);
+    expect(metric('ranker.trees')).toBeGreaterThan(0);
+    const used = metric('ranker.used') === 1;
+    const someItem = blockTrack(3, 1, 1);
+    const data = await ok(app, RecommendationDebugDocument, { userId: blockUser(3, 4), limit: 5, itemId: someItem });
+    expect(data.recommendations.debug?.ranker).toBe(used ? `lambdamart (${modelVersions[0].id})` : 'weighted-blend');
   });
 
   it('rolls back to the previous version and activates any version, admin only', async () => {

@@ -67,9 +67,13 @@ describe('distributed signal flow (BullMQ + Redis)', () => {
     expect(recorded.recordInteractions.accepted).toBe(30);
     await completed;
 
+    // Replica B now lists it as the most popular track of weekend nights (its explanation may
+    // name a friend instead: user 1, user 0's friend, is one of the thirty).
     const after = await ok(apiB, RecommendationsDocument, { userId: userId(0), limit: 5, context: night });
-    expect(after.recommendations.items[0].targetId).toBe(trackId(199));
-    expect(after.recommendations.items[0].explanation).toContain('weekend late evenings');
+    const popularScore = (item: (typeof after.recommendations.items)[number]) => item.sources.find((s) => s.name === 'popular-in-context')?.score ?? 0;
+    const hit = after.recommendations.items.find((i) => i.targetId === trackId(199));
+    expect(hit).toBeDefined();
+    expect(Math.max(...after.recommendations.items.map(popularScore))).toBe(popularScore(hit!));
   });
 
   it('resending the batch stores nothing and enqueues nothing', async () => {

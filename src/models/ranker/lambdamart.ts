@@ -4,8 +4,14 @@
  * much swapping them changes NDCG). Small and single-threaded:
  *
  * - features are binned once into at most `bins` quantile bins per feature;
- * - trees grow depth-wise to `maxDepth`, splits found from gradient/hessian histograms;
+ * - trees grow depth-wise to `maxDepth`, splits found from gradient/hessian histograms (the
+ *   larger child's histogram is the parent's minus the smaller child's, so each level scans
+ *   at most half of the rows);
  * - leaf values are Newton steps Σg / (Σh + `l2`), shrunk by `learningRate`;
+ * - optional stochastic boosting: each tree sees a seeded sample of the queries (`subsample`)
+ *   and may split on a seeded sample of the features (`featureFraction`);
+ * - optional truncation: only pairs with at least one row ranked above `truncation` (by the
+ *   current scores) get a gradient, which concentrates the trees on the top of each list;
  * - optional early stopping on a held-out set of queries (NDCG@k), keeping the best prefix of trees.
  *
  * Labels are relevance grades (≥ 0; 0 = irrelevant). Queries are contiguous row ranges.
@@ -39,6 +45,14 @@ export interface LambdaMartParams {
   evalAt: number;
   /** Stop after this many trees without improvement on the held-out queries. */
   patience: number;
+  /** Share of the queries each tree is grown on (1: all). */
+  subsample: number;
+  /** Share of the features each tree may split on (1: all). */
+  featureFraction: number;
+  /** Only pairs with a row ranked within the first `truncation` get gradients (0: every pair). */
+  truncation: number;
+  /** Seeds the query and feature samples. */
+  seed: number;
 }
 
 export const LAMBDAMART_DEFAULTS: Readonly<LambdaMartParams> = Object.freeze({
@@ -50,6 +64,10 @@ export const LAMBDAMART_DEFAULTS: Readonly<LambdaMartParams> = Object.freeze({
   bins: 64,
   evalAt: 10,
   patience: 30,
+  subsample: 1,
+  featureFraction: 1,
+  truncation: 0,
+  seed: 1,
 });
 
 interface Tree {
@@ -71,10 +89,9 @@ export interface FitReport {
 
 const log2 = (x: number): number => Math.log(x) / Math.LN2;
 
-/** Mean NDCG@k over queries with at least one relevant item (by the rows or `idealDcg`). */
-export function meanNdcg(scores: ArrayLike<number>, data: RankingData, k: number): number {
-  let sum = 0;
-  let count = 0;
+/** NDCG@k per query (NaN for a query without a relevant item, by its rows or `idealDcg`). */
+export function ndcgPerQuery(scores: ArrayLike<number>, data: RankingData, k: number): Float64Array {
+  const out = new Float64Array(data.groups.length - 1);
   const order: number[] = [];
   for (let q = 0; q + 1 < data.groups.length; q++) {
     const start = data.groups[q];
@@ -84,16 +101,70 @@ export function meanNdcg(scores: ArrayLike<number>, data: RankingData, k: number
       const labels = Array.from(data.labels.subarray(start, end)).sort((a, b) => b - a);
       for (let r = 0; r < Math.min(k, labels.length); r++) ideal += (2 ** labels[r] - 1) / log2(r + 2);
     }
-    if (!(ideal > 0)) continue;
+    if (!(ideal > 0)) {
+      out[q] = NaN;
+      continue;
+    }
     order.length = 0;
     for (let i = start; i < end; i++) order.push(i);
     order.sort((a, b) => scores[b] - scores[a] || a - b);
     let dcg = 0;
     for (let r = 0; r < Math.min(k, order.length); r++) dcg += (2 ** data.labels[order[r]] - 1) / log2(r + 2);
-    sum += dcg / ideal;
+    out[q] = dcg / ideal;
+  }
+  return out;
+}
+
+/** Mean NDCG@k over queries with at least one relevant item (by the rows or `idealDcg`). */
+export function meanNdcg(scores: ArrayLike<number>, data: RankingData, k: number): number {
+  let sum = 0;
+  let count = 0;
+  for (const v of ndcgPerQuery(scores, data, k)) {
+    if (Number.isNaN(v)) continue;
+    sum += v;
     count++;
   }
   return count > 0 ? sum / count : 0;
+}
+
+/** The queries of several data sets, one after the other (ideal DCGs kept when every part has them). */
+export function concatRanking(parts: readonly RankingData[]): RankingData {
+  if (parts.length === 0) throw new RangeError('concatRanking: nothing to concatenate');
+  if (parts.length === 1) return parts[0];
+  const f = parts[0].numFeatures;
+  if (parts.some((d) => d.numFeatures !== f)) throw new RangeError('concatRanking: feature counts differ');
+  const rows = parts.reduce((n, d) => n + d.labels.length, 0);
+  const queries = parts.reduce((n, d) => n + d.groups.length - 1, 0);
+  const features = new Float32Array(rows * f);
+  const labels = new Float32Array(rows);
+  const groups = new Int32Array(queries + 1);
+  const withIdeal = parts.every((d) => d.idealDcg);
+  const idealDcg = withIdeal ? new Float64Array(queries) : undefined;
+  let row = 0;
+  let query = 0;
+  for (const d of parts) {
+    features.set(d.features, row * f);
+    labels.set(d.labels, row);
+    for (let q = 0; q + 1 < d.groups.length; q++) {
+      groups[query + q + 1] = row + d.groups[q + 1];
+      if (idealDcg && d.idealDcg) idealDcg[query + q] = d.idealDcg[q];
+    }
+    row += d.labels.length;
+    query += d.groups.length - 1;
+  }
+  return { features, numFeatures: f, labels, groups, idealDcg };
+}
+
+/** A small seeded generator (mulberry32) for the samples. */
+function seededRandom(seed: number): () => number {
+  let a = (seed ^ 0x6d2b79f5) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export class LambdaMart {
@@ -103,6 +174,9 @@ export class LambdaMart {
 
   constructor(params: Partial<LambdaMartParams> = {}) {
     this.params = { ...LAMBDAMART_DEFAULTS, ...params };
+    const p = this.params;
+    if (!(p.subsample > 0 && p.subsample <= 1)) throw new RangeError('subsample must be in (0, 1]');
+    if (!(p.featureFraction > 0 && p.featureFraction <= 1)) throw new RangeError('featureFraction must be in (0, 1]');
   }
 
   get size(): number {
@@ -125,10 +199,34 @@ export class LambdaMart {
     let best = -Infinity;
     let bestTrees = 0;
     const rows = new Int32Array(n);
+    const random = seededRandom(p.seed);
+    const queries = data.groups.length - 1;
+    const allowed = new Uint8Array(f);
+    const grower = new TreeGrower(binned, thresholds, f, p);
     for (let t = 0; t < p.trees; t++) {
-      lambdaGradients(data, scores, grad, hess);
-      for (let i = 0; i < n; i++) rows[i] = i;
-      const tree = growTree(binned, thresholds, n, f, rows, grad, hess, p);
+      lambdaGradients(data, scores, grad, hess, p.truncation);
+      let count = 0;
+      if (p.subsample < 1) {
+        for (let q = 0; q < queries; q++) {
+          if (random() >= p.subsample) continue;
+          for (let i = data.groups[q]; i < data.groups[q + 1]; i++) rows[count++] = i;
+        }
+      } else {
+        for (let i = 0; i < n; i++) rows[count++] = i;
+      }
+      if (p.featureFraction < 1) {
+        const keep = Math.max(1, Math.round(p.featureFraction * f));
+        const order = Array.from({ length: f }, (_, j) => j);
+        for (let j = f - 1; j > 0; j--) {
+          const k = Math.floor(random() * (j + 1));
+          [order[j], order[k]] = [order[k], order[j]];
+        }
+        allowed.fill(0);
+        for (let j = 0; j < keep; j++) allowed[order[j]] = 1;
+      } else {
+        allowed.fill(1);
+      }
+      const tree = grower.grow(rows, count, grad, hess, allowed);
       this.trees.push(tree);
       for (let i = 0; i < n; i++) scores[i] += predictTree(tree, data.features, i * f);
       if (heldOut && heldScores) {
@@ -156,6 +254,13 @@ export class LambdaMart {
       for (const tree of this.trees) s += predictTree(tree, features, i * f);
       out[i] = s;
     }
+  }
+
+  /** How often each feature is split on, over all trees (a rough importance). */
+  splitCounts(): Int32Array {
+    const counts = new Int32Array(this.numFeatures);
+    for (const tree of this.trees) for (const j of tree.feature) if (j >= 0) counts[j]++;
+    return counts;
   }
 }
 
@@ -194,166 +299,296 @@ function binFeatures(data: RankingData, bins: number): { thresholds: Float32Arra
   return { thresholds, binned };
 }
 
-/** LambdaRank gradients (towards a higher score) and hessians, per row. */
-function lambdaGradients(data: RankingData, scores: Float64Array, grad: Float64Array, hess: Float64Array): void {
+/** Sorts idx[0, n) by score descending, ties by the lower row index (an insertion/quick sort without closures). */
+function sortByScore(idx: Int32Array, n: number, scores: Float64Array): void {
+  const before = (a: number, b: number): boolean => scores[a] > scores[b] || (scores[a] === scores[b] && a < b);
+  const stack: number[] = [0, n - 1];
+  while (stack.length > 0) {
+    const hi = stack.pop() as number;
+    const lo = stack.pop() as number;
+    if (hi - lo < 16) {
+      for (let i = lo + 1; i <= hi; i++) {
+        const v = idx[i];
+        let j = i - 1;
+        while (j >= lo && before(v, idx[j])) {
+          idx[j + 1] = idx[j];
+          j--;
+        }
+        idx[j + 1] = v;
+      }
+      continue;
+    }
+    const mid = (lo + hi) >> 1;
+    // Median of three as the pivot.
+    if (before(idx[mid], idx[lo])) [idx[mid], idx[lo]] = [idx[lo], idx[mid]];
+    if (before(idx[hi], idx[lo])) [idx[hi], idx[lo]] = [idx[lo], idx[hi]];
+    if (before(idx[hi], idx[mid])) [idx[hi], idx[mid]] = [idx[mid], idx[hi]];
+    const pivot = idx[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (before(idx[i], pivot)) i++;
+      while (before(pivot, idx[j])) j--;
+      if (i <= j) {
+        const t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (lo < j) stack.push(lo, j);
+    if (i < hi) stack.push(i, hi);
+  }
+}
+
+/** 1 / log2(r + 2) for ranks r = 0 .. n − 1, growing as needed. */
+let discountTable = new Float64Array(0);
+function discountsUpTo(n: number): Float64Array {
+  if (discountTable.length < n) {
+    discountTable = new Float64Array(Math.max(n, 2 * discountTable.length));
+    for (let r = 0; r < discountTable.length; r++) discountTable[r] = 1 / log2(r + 2);
+  }
+  return discountTable;
+}
+
+/**
+ * LambdaRank gradients (towards a higher score) and hessians, per row. With `truncation` > 0,
+ * a pair gets a gradient only when one of its rows is ranked within the first `truncation`.
+ */
+function lambdaGradients(data: RankingData, scores: Float64Array, grad: Float64Array, hess: Float64Array, truncation: number): void {
   grad.fill(0);
   hess.fill(0);
-  const order: number[] = [];
   const rank = new Int32Array(data.labels.length);
+  let maxSize = 0;
+  for (let q = 0; q + 1 < data.groups.length; q++) maxSize = Math.max(maxSize, data.groups[q + 1] - data.groups[q]);
+  const order = new Int32Array(maxSize);
+  const discount = discountsUpTo(maxSize);
+  const cut = truncation > 0 ? truncation : Infinity;
+  const positives: number[] = [];
+  const labels = data.labels;
   for (let q = 0; q + 1 < data.groups.length; q++) {
     const start = data.groups[q];
     const end = data.groups[q + 1];
-    order.length = 0;
-    let relevant = 0;
+    const size = end - start;
+    positives.length = 0;
     for (let i = start; i < end; i++) {
-      order.push(i);
-      if (data.labels[i] > 0) relevant++;
+      order[i - start] = i;
+      if (labels[i] > 0) positives.push(labels[i]);
     }
-    if (relevant === 0 || relevant === end - start) continue;
-    order.sort((a, b) => scores[b] - scores[a] || a - b);
-    for (let r = 0; r < order.length; r++) rank[order[r]] = r;
-    const sortedLabels = order.map((i) => data.labels[i]).sort((a, b) => b - a);
+    if (positives.length === 0 || positives.length === size) continue;
+    sortByScore(order, size, scores);
+    for (let r = 0; r < size; r++) rank[order[r]] = r;
+    positives.sort((a, b) => b - a);
     let ideal = 0;
-    for (let r = 0; r < sortedLabels.length && sortedLabels[r] > 0; r++) ideal += (2 ** sortedLabels[r] - 1) / log2(r + 2);
+    for (let r = 0; r < positives.length; r++) ideal += (2 ** positives[r] - 1) * discount[r];
     for (let i = start; i < end; i++) {
-      const li = data.labels[i];
+      const li = labels[i];
       if (li <= 0) continue;
       const gi = 2 ** li - 1;
-      const di = 1 / log2(rank[i] + 2);
+      const di = discount[rank[i]];
+      const iTop = rank[i] < cut;
+      const si = scores[i];
+      let gSum = 0;
+      let hSum = 0;
       for (let j = start; j < end; j++) {
-        const lj = data.labels[j];
+        const lj = labels[j];
         if (lj >= li) continue;
-        const delta = (Math.abs((gi - (2 ** lj - 1)) * (di - 1 / log2(rank[j] + 2))) / ideal) || 0;
-        const rho = 1 / (1 + Math.exp(scores[i] - scores[j]));
+        if (!iTop && rank[j] >= cut) continue;
+        const delta = (Math.abs((gi - (lj > 0 ? 2 ** lj - 1 : 0)) * (di - discount[rank[j]])) / ideal) || 0;
+        const rho = 1 / (1 + Math.exp(si - scores[j]));
         const g = rho * delta;
         const h = Math.max(rho * (1 - rho) * delta, 1e-12);
-        grad[i] += g;
+        gSum += g;
+        hSum += h;
         grad[j] -= g;
-        hess[i] += h;
         hess[j] += h;
       }
+      grad[i] += gSum;
+      hess[i] += hSum;
     }
   }
 }
 
-function growTree(binned: Uint8Array, thresholds: Float32Array[], n: number, f: number, rows: Int32Array, grad: Float64Array, hess: Float64Array, p: LambdaMartParams): Tree {
-  const feature: number[] = [];
-  const threshold: number[] = [];
-  const left: number[] = [];
-  const right: number[] = [];
-  const value: number[] = [];
-  const nb = p.bins;
-  const histG = new Float64Array(f * nb);
-  const histH = new Float64Array(f * nb);
-  const histC = new Int32Array(f * nb);
-  const newNode = (): number => {
-    feature.push(-1);
-    threshold.push(0);
-    left.push(-1);
-    right.push(-1);
-    value.push(0);
-    return feature.length - 1;
-  };
-  // Each pending node owns rows[start, end).
-  let frontier: { node: number; start: number; end: number }[] = [{ node: newNode(), start: 0, end: n }];
-  const leafValue = (start: number, end: number): number => {
-    let g = 0;
-    let h = 0;
+/** A node waiting to be split: its rows are rows[start, end), its histograms are known. */
+interface Pending {
+  node: number;
+  start: number;
+  end: number;
+  g: number;
+  h: number;
+  histG: Float64Array;
+  histH: Float64Array;
+  histC: Int32Array;
+}
+
+/** Grows depth-wise trees over fixed binned features; reuses its histogram buffers. */
+class TreeGrower {
+  private readonly pool: { histG: Float64Array; histH: Float64Array; histC: Int32Array }[] = [];
+
+  constructor(
+    private readonly binned: Uint8Array,
+    private readonly thresholds: Float32Array[],
+    private readonly f: number,
+    private readonly p: LambdaMartParams,
+  ) {}
+
+  private take(): { histG: Float64Array; histH: Float64Array; histC: Int32Array } {
+    const size = this.f * this.p.bins;
+    return this.pool.pop() ?? { histG: new Float64Array(size), histH: new Float64Array(size), histC: new Int32Array(size) };
+  }
+
+  private give(h: { histG: Float64Array; histH: Float64Array; histC: Int32Array }): void {
+    this.pool.push({ histG: h.histG, histH: h.histH, histC: h.histC });
+  }
+
+  /** Histograms of rows[start, end) into `out` (cleared first). */
+  private histogram(rows: Int32Array, start: number, end: number, grad: Float64Array, hess: Float64Array, out: { histG: Float64Array; histH: Float64Array; histC: Int32Array }): void {
+    const { histG, histH, histC } = out;
+    histG.fill(0);
+    histH.fill(0);
+    histC.fill(0);
+    const f = this.f;
+    const nb = this.p.bins;
+    const binned = this.binned;
     for (let k = start; k < end; k++) {
-      g += grad[rows[k]];
-      h += hess[rows[k]];
+      const r = rows[k];
+      const g = grad[r];
+      const h = hess[r];
+      const base = r * f;
+      for (let j = 0, off = 0; j < f; j++, off += nb) {
+        const b = off + binned[base + j];
+        histG[b] += g;
+        histH[b] += h;
+        histC[b]++;
+      }
     }
-    return (p.learningRate * g) / (h + p.l2);
-  };
-  for (let depth = 0; depth < p.maxDepth && frontier.length > 0; depth++) {
-    const next: typeof frontier = [];
-    for (const { node, start, end } of frontier) {
-      const count = end - start;
-      if (count < 2 * p.minLeaf) {
-        value[node] = leafValue(start, end);
-        continue;
-      }
-      histG.fill(0);
-      histH.fill(0);
-      histC.fill(0);
-      let G = 0;
-      let H = 0;
-      for (let k = start; k < end; k++) {
-        const r = rows[k];
-        G += grad[r];
-        H += hess[r];
-      }
-      for (let k = start; k < end; k++) {
-        const r = rows[k];
-        const g = grad[r];
-        const h = hess[r];
-        const base = r * f;
-        for (let j = 0; j < f; j++) {
-          const b = j * nb + binned[base + j];
-          histG[b] += g;
-          histH[b] += h;
-          histC[b]++;
-        }
-      }
-      const parent = (G * G) / (H + p.l2);
-      let bestGain = 1e-12;
-      let bestFeature = -1;
-      let bestBin = -1;
-      for (let j = 0; j < f; j++) {
-        const cuts = thresholds[j].length;
-        let gl = 0;
-        let hl = 0;
-        let cl = 0;
-        for (let b = 0; b < cuts; b++) {
-          gl += histG[j * nb + b];
-          hl += histH[j * nb + b];
-          cl += histC[j * nb + b];
-          if (cl < p.minLeaf) continue;
-          if (count - cl < p.minLeaf) break;
-          const gr = G - gl;
-          const hr = H - hl;
-          const gain = (gl * gl) / (hl + p.l2) + (gr * gr) / (hr + p.l2) - parent;
-          if (gain > bestGain) {
-            bestGain = gain;
-            bestFeature = j;
-            bestBin = b;
+  }
+
+  grow(rows: Int32Array, count: number, grad: Float64Array, hess: Float64Array, allowed: Uint8Array): Tree {
+    const { f, p, binned, thresholds } = this;
+    const nb = p.bins;
+    const feature: number[] = [];
+    const threshold: number[] = [];
+    const left: number[] = [];
+    const right: number[] = [];
+    const value: number[] = [];
+    const newNode = (): number => {
+      feature.push(-1);
+      threshold.push(0);
+      left.push(-1);
+      right.push(-1);
+      value.push(0);
+      return feature.length - 1;
+    };
+    const leaf = (node: number, g: number, h: number): void => {
+      value[node] = (p.learningRate * g) / (h + p.l2);
+    };
+    const rootHist = this.take();
+    this.histogram(rows, 0, count, grad, hess, rootHist);
+    let G0 = 0;
+    let H0 = 0;
+    for (let k = 0; k < count; k++) {
+      G0 += grad[rows[k]];
+      H0 += hess[rows[k]];
+    }
+    let frontier: Pending[] = [{ node: newNode(), start: 0, end: count, g: G0, h: H0, ...rootHist }];
+    for (let depth = 0; depth < p.maxDepth && frontier.length > 0; depth++) {
+      const next: Pending[] = [];
+      for (const pending of frontier) {
+        const { node, start, end, g: G, h: H, histG, histH, histC } = pending;
+        const n = end - start;
+        let bestGain = 1e-12;
+        let bestFeature = -1;
+        let bestBin = -1;
+        if (n >= 2 * p.minLeaf) {
+          const parent = (G * G) / (H + p.l2);
+          for (let j = 0; j < f; j++) {
+            if (!allowed[j]) continue;
+            const cuts = thresholds[j].length;
+            let gl = 0;
+            let hl = 0;
+            let cl = 0;
+            for (let b = 0; b < cuts; b++) {
+              gl += histG[j * nb + b];
+              hl += histH[j * nb + b];
+              cl += histC[j * nb + b];
+              if (cl < p.minLeaf) continue;
+              if (n - cl < p.minLeaf) break;
+              const gr = G - gl;
+              const hr = H - hl;
+              const gain = (gl * gl) / (hl + p.l2) + (gr * gr) / (hr + p.l2) - parent;
+              if (gain > bestGain) {
+                bestGain = gain;
+                bestFeature = j;
+                bestBin = b;
+              }
+            }
           }
         }
-      }
-      if (bestFeature < 0) {
-        value[node] = leafValue(start, end);
-        continue;
-      }
-      // Partition rows in place: bin ≤ bestBin to the left.
-      let lo = start;
-      let hi = end - 1;
-      while (lo <= hi) {
-        if (binned[rows[lo] * f + bestFeature] <= bestBin) lo++;
-        else {
-          const tmp = rows[lo];
-          rows[lo] = rows[hi];
-          rows[hi] = tmp;
-          hi--;
+        if (bestFeature < 0) {
+          leaf(node, G, H);
+          this.give(pending);
+          continue;
         }
+        // Partition rows in place: bin ≤ bestBin to the left.
+        let lo = start;
+        let hi = end - 1;
+        while (lo <= hi) {
+          if (binned[rows[lo] * f + bestFeature] <= bestBin) lo++;
+          else {
+            const tmp = rows[lo];
+            rows[lo] = rows[hi];
+            rows[hi] = tmp;
+            hi--;
+          }
+        }
+        let gl = 0;
+        let hl = 0;
+        for (let b = 0; b <= bestBin; b++) {
+          gl += histG[bestFeature * nb + b];
+          hl += histH[bestFeature * nb + b];
+        }
+        feature[node] = bestFeature;
+        threshold[node] = thresholds[bestFeature][bestBin];
+        const l = newNode();
+        const r = newNode();
+        left[node] = l;
+        right[node] = r;
+        const leftSide = { node: l, start, end: lo, g: gl, h: hl };
+        const rightSide = { node: r, start: lo, end, g: G - gl, h: H - hl };
+        if (depth + 1 >= p.maxDepth) {
+          leaf(l, leftSide.g, leftSide.h);
+          leaf(r, rightSide.g, rightSide.h);
+          this.give(pending);
+          continue;
+        }
+        // Scan the smaller child; the larger one's histograms are the parent's minus it.
+        const small = lo - start <= end - lo ? leftSide : rightSide;
+        const large = small === leftSide ? rightSide : leftSide;
+        const smallHist = this.take();
+        this.histogram(rows, small.start, small.end, grad, hess, smallHist);
+        for (let b = 0; b < histG.length; b++) {
+          histG[b] -= smallHist.histG[b];
+          histH[b] -= smallHist.histH[b];
+          histC[b] -= smallHist.histC[b];
+        }
+        next.push({ ...small, ...smallHist }, { ...large, histG, histH, histC });
       }
-      feature[node] = bestFeature;
-      threshold[node] = thresholds[bestFeature][bestBin];
-      const l = newNode();
-      const r = newNode();
-      left[node] = l;
-      right[node] = r;
-      next.push({ node: l, start, end: lo }, { node: r, start: lo, end });
+      frontier = next;
     }
-    frontier = next;
+    for (const pending of frontier) {
+      leaf(pending.node, pending.g, pending.h);
+      this.give(pending);
+    }
+    return {
+      feature: Int32Array.from(feature),
+      threshold: Float32Array.from(threshold),
+      left: Int32Array.from(left),
+      right: Int32Array.from(right),
+      value: Float32Array.from(value),
+    };
   }
-  for (const { node, start, end } of frontier) value[node] = leafValue(start, end);
-  return {
-    feature: Int32Array.from(feature),
-    threshold: Float32Array.from(threshold),
-    left: Int32Array.from(left),
-    right: Int32Array.from(right),
-    value: Float32Array.from(value),
-  };
 }
 
 function predictTree(tree: Tree, features: Float32Array, offset: number): number {

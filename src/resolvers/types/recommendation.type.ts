@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { ListeningContext, TargetKind } from '../../domain/types.js';
+import type { PipelineTrace } from '../../pipeline/index.js';
 import type { RecommendedItem, SourceReport, SourceScore, SourceState } from '../../services/recommendation.service.js';
 import { SourceStateEnum, TargetKindEnum } from './enums.js';
 import { PageInfoType } from './connection.js';
@@ -17,8 +18,10 @@ export class RecommendationType implements Omit<RecommendedItem, 'id'> {
   @Field(() => Int, { description: '1-based position in the list.' }) rank!: number;
   @Field(() => TargetKindEnum) targetKind!: TargetKind;
   @Field(() => ID, { description: 'The id of the track or artist.' }) targetId!: string;
-  @Field(() => Float, { description: 'Higher is better; comparable within one list.' }) score!: number;
-  @Field(() => [SourceScoreType]) sources!: SourceScore[];
+  @Field(() => Float, {
+    description: 'Relevance (the learned ranker\'s score, or the weighted blend\'s); higher is better, comparable within one list. The order also weighs diversity and exploration, so it need not fall down the list.',
+  }) score!: number;
+  @Field(() => [SourceScoreType], { description: 'Every source that proposed the item, strongest first; `explore` marks an exploration slot.' }) sources!: SourceScore[];
   @Field(() => String, { description: 'Why this item is here, in words a listener can read.' }) explanation!: string;
 }
 
@@ -40,6 +43,8 @@ export class RecommendationListType {
   @Field(() => [SourceReportType]) sources!: SourceReport[];
   @Field(() => DateTimeScalar) generatedAt!: number;
   @Field(() => PageInfoType, { description: 'Pass endCursor as `after` for the next items of the same list.' }) pageInfo!: PageInfoType;
+  /** What the pipeline computed (not a GraphQL field): the debug field reads it. */
+  trace!: PipelineTrace;
 }
 
 @ObjectType('SimilarList', { description: 'Items like a seed item, best first.' })

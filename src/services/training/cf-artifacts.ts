@@ -7,6 +7,7 @@
  *   <artifactPath>/ids.json      { users: [...], items: [...] }
  *   <artifactPath>/user.ann      inner-product index (user vector → items)
  *   <artifactPath>/similar.ann   cosine index (item → similar items)
+ *   <artifactPath>/ranker.json   the learned ranker trained next to the model (optional)
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import type { ModelVersion, TargetKind } from '../../domain/types.js';
 import { type AnnIndex, createAnnIndex, loadAnnIndex } from '../../models/ann/index.js';
 import { type FactorModel, loadFactorModel, saveFactorModel } from '../../models/cf/index.js';
 import { IdIndex } from '../../models/cf/matrix.js';
+import { LambdaMartRanker, type LearnedRanker, loadRanker, RANKER_FILE } from '../../pipeline/index.js';
 import type { CfBundle } from '../cf-serving.js';
 
 /** Below this many items an exact index is as fast as a graph and always right. */
@@ -52,10 +54,26 @@ export async function loadCfBundle(version: ModelVersion): Promise<CfBundle> {
   const dir = version.artifactPath;
   const kind = (version.params.kind as TargetKind | undefined) ?? (version.model.endsWith('ARTIST') ? 'ARTIST' : 'TRACK');
   const ids = JSON.parse(await fs.readFile(path.join(dir, 'ids.json'), 'utf8')) as { users: string[]; items: string[] };
-  const [model, userIndex, similarIndex] = await Promise.all([
+  const [model, userIndex, similarIndex, ranker] = await Promise.all([
     loadFactorModel(path.join(dir, 'model')),
     loadAnnIndex(path.join(dir, 'user.ann')),
     loadAnnIndex(path.join(dir, 'similar.ann')),
+    loadVersionRanker(version, dir),
   ]);
-  return { version, kind, users: IdIndex.from(ids.users), items: IdIndex.from(ids.items), model, userIndex, similarIndex };
+  return { version, kind, users: IdIndex.from(ids.users), items: IdIndex.from(ids.items), model, userIndex, similarIndex, ...(ranker ? { ranker } : {}) };
+}
+
+/**
+ * The version's learned ranker, if it has a usable one. A ranker for other features than the
+ * pipeline computes is left out (the weighted blend ranks instead) rather than failing the
+ * version: the CF model itself is still good.
+ */
+async function loadVersionRanker(version: ModelVersion, dir: string): Promise<LearnedRanker | undefined> {
+  try {
+    const model = await loadRanker(path.join(dir, RANKER_FILE));
+    return model ? new LambdaMartRanker(model, version.id) : undefined;
+  } catch (error) {
+    console.warn(`model version ${version.id}: ranker not used (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
 }

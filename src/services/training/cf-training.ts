@@ -1,8 +1,9 @@
 /**
  * Training a CF model version end to end: collect feedback from the event log, judge the
- * configuration on a held-out slice (ALS next to the popularity baseline), fit on all the
- * data, build the ANN indexes, write the artifacts and record the version. The caller decides
- * whether to activate it.
+ * configuration on a held-out slice (ALS next to the popularity baseline), train the
+ * recommendation pipeline's learned ranker on the same slice (ranker-training.ts), fit on all
+ * the data, build the ANN indexes, write the artifacts (the ranker's with them) and record
+ * the version. The caller decides whether to activate it.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -11,11 +12,13 @@ import type { ModelVersion, TargetKind } from '../../domain/types.js';
 import { evaluateRanking } from '../../eval/metrics.js';
 import type { Progress } from '../../lib/progress.js';
 import { type AlsParams, createRecommender } from '../../models/cf/index.js';
+import { type PipelineSettings, RANKER_FILE, saveRanker } from '../../pipeline/index.js';
 import type { Store } from '../../store/ports.js';
 import { cfModelName } from '../cf-serving.js';
 import { type AnnChoice, buildItemIndexes, saveCfArtifacts } from './cf-artifacts.js';
 import { collectFeedback } from './feedback.js';
 import { splitHoldout } from './holdout.js';
+import { trainRanker } from './ranker-training.js';
 
 export interface CfTrainingOptions {
   kind: TargetKind;
@@ -27,6 +30,8 @@ export interface CfTrainingOptions {
   ann?: AnnChoice;
   progress: Progress;
   now?: () => number;
+  /** Train the pipeline's learned ranker with these settings; without them, no ranker. */
+  pipeline?: PipelineSettings;
 }
 
 export async function trainCfVersion(store: Store, options: CfTrainingOptions): Promise<ModelVersion> {
@@ -47,6 +52,9 @@ export async function trainCfVersion(store: Store, options: CfTrainingOptions): 
   const popularity = createRecommender('popularity');
   await popularity.fit(train);
   const baseline = evaluateRanking(popularity, task, { ks: [10], beyondK: 0 });
+  const ranking = options.pipeline
+    ? await trainRanker(store, { kind, data, train, holdout, model: trial, ann: options.ann ?? 'auto', settings: options.pipeline, seed, progress })
+    : undefined;
 
   const model = createRecommender('als', params);
   await model.fit(data.matrix, stage(progress, 'ALS on all data', params));
@@ -56,6 +64,7 @@ export async function trainCfVersion(store: Store, options: CfTrainingOptions): 
   const id = `${cfModelName(kind).replace(':', '-').toLowerCase()}-${new Date(createdAt).toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
   const artifactPath = path.join(options.artifactsDir, id);
   await saveCfArtifacts(artifactPath, { model, users: data.users, items: data.items, ...indexes });
+  if (ranking?.ranker) await saveRanker(ranking.ranker, path.join(artifactPath, RANKER_FILE));
   const version: ModelVersion = {
     id,
     model: cfModelName(kind),
@@ -68,6 +77,7 @@ export async function trainCfVersion(store: Store, options: CfTrainingOptions): 
       users: data.users.size,
       items: data.items.size,
       nonZeros: data.matrix.indices.length,
+      ...ranking?.metrics,
     },
     params: { kind, algorithm: 'als', ...model.params, holdoutShare: options.holdoutShare ?? 0.1, ann: indexes.userIndex.kind },
     artifactPath,

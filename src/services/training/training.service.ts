@@ -7,6 +7,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { ModelVersion, TargetKind } from '../../domain/types.js';
 import type { Progress } from '../../lib/progress.js';
 import type { AlsParams } from '../../models/cf/index.js';
+import type { PipelineSettings } from '../../pipeline/index.js';
 import type { Store } from '../../store/ports.js';
 import { cfModelName } from '../cf-serving.js';
 import type { ModelService } from '../model.service.js';
@@ -17,6 +18,8 @@ export interface TrainingSettings {
   artifactsDir: string;
   ann: AnnChoice;
   params?: Partial<AlsParams>;
+  /** The serving pipeline's settings: the learned ranker is trained for them (unset: no ranker). */
+  pipeline?: PipelineSettings;
 }
 
 export class TrainingService {
@@ -25,6 +28,7 @@ export class TrainingService {
   async trainCf(kind: TargetKind, progress: Progress, options: { activate?: boolean; params?: Partial<AlsParams> } = {}): Promise<ModelVersion> {
     const version = await trainCfVersion(this.store, {
       kind, progress, artifactsDir: this.settings.artifactsDir, ann: this.settings.ann, params: { ...this.settings.params, ...options.params },
+      ...(this.settings.pipeline ? { pipeline: this.settings.pipeline } : {}),
     });
     return options.activate === false ? version : this.models.publish(version);
   }

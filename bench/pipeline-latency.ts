@@ -1,0 +1,60 @@
+/**
+ * `npx tsx bench/pipeline-latency.ts [--data ./.bench/pipeline] [--requests 2000] [--limit 30]`
+ *
+ * In-process latency of one `recommendations` request on the demo world (the DEMO_* settings
+ * of the environment; generated and trained on first use in --data): the service's
+ * `recommend` called one request at a time, no HTTP or GraphQL, so the figures are the
+ * recommendation pipeline's own cost. Prints p50/p90/p99 and each source's mean time.
+ * `npm run bench -- serve` measures the whole server under load.
+ */
+import 'reflect-metadata';
+import path from 'node:path';
+import { MixtapeApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { consoleProgress } from '../src/lib/progress.js';
+import { ADMIN } from '../src/services/access.js';
+import { createLoaders } from '../src/services/loaders.js';
+
+const DEVICES = ['MOBILE', 'DESKTOP', 'SPEAKER', 'CAR'] as const;
+const ACTIVITIES = ['COMMUTE', 'WORK', 'WORKOUT', 'RELAX', 'PARTY'] as const;
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1] : fallback;
+}
+
+async function main(): Promise<void> {
+  const requests = Number(option('requests', '2000'));
+  const limit = Number(option('limit', '30'));
+  const config = loadConfig({ ...process.env, DATA_DIR: path.resolve(option('data', './.bench/pipeline')), MODEL_SYNC_SECONDS: '0' });
+  const app = await MixtapeApp.create(config, { progress: consoleProgress(), log: (line) => console.log(line) });
+  try {
+    const users = config.demo.users;
+    const width = String(users).length;
+    const userOf = (n: number) => `demo-u${String(1 + ((n * 7919) % users)).padStart(width, '0')}`;
+    const times: number[] = [];
+    const sourceMs = new Map<string, number>();
+    const warmup = Math.min(500, requests);
+    for (let n = 0; n < warmup + requests; n++) {
+      const started = performance.now();
+      const list = await app.services.recommendations.recommend(ADMIN, {
+        userId: userOf(n), target: 'TRACK', limit,
+        context: { timestamp: Date.UTC(2026, 10, 2) + (n % 168) * 3_600_000, device: DEVICES[n % 4], activity: ACTIVITIES[n % 5] },
+      }, createLoaders(app.store, app.services.cf));
+      if (n < warmup) continue;
+      times.push(performance.now() - started);
+      for (const source of list.sources) sourceMs.set(source.name, (sourceMs.get(source.name) ?? 0) + source.ms);
+    }
+    times.sort((a, b) => a - b);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(2);
+    console.log(`recommend(limit: ${limit}), ${requests} requests one at a time: p50 ${at(0.5)} ms, p90 ${at(0.9)} ms, p99 ${at(0.99)} ms`);
+    console.log(`sources, mean ms from start to answer (they overlap): ${[...sourceMs].map(([name, ms]) => `${name} ${(ms / requests).toFixed(2)}`).join(', ')}`);
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,93 @@
+/**
+ * The candidate pool: the union of every source's proposals, each candidate keeping the score
+ * and rank every proposing source gave it. When the union exceeds the total cap, sources are
+ * merged round-robin by rank, so each keeps its best candidates rather than the first source
+ * taking every slot; scores of candidates already in the pool are still recorded.
+ */
+import type { SourceOutput } from './sources/source.js';
+import { SOURCE_COUNT } from './types.js';
+
+export class CandidatePool {
+  /** Snapshot item number per slot. */
+  readonly items: Int32Array;
+  /** slot × SOURCE_COUNT: the source's score, NaN when it did not propose the item. */
+  readonly scores: Float32Array;
+  /** slot × SOURCE_COUNT: the 0-based rank in the source's list, −1 when not proposed. */
+  readonly ranks: Int32Array;
+  /** Per source: its best score in this pool (for normalisation), 0 when none is positive. */
+  readonly bestScore = new Float32Array(SOURCE_COUNT);
+  readonly size: number;
+  private readonly slotByItem: Map<number, number>;
+
+  private constructor(items: Int32Array, scores: Float32Array, ranks: Int32Array, slotByItem: Map<number, number>) {
+    this.items = items;
+    this.scores = scores;
+    this.ranks = ranks;
+    this.size = items.length;
+    this.slotByItem = slotByItem;
+    for (let slot = 0; slot < this.size; slot++) {
+      for (let s = 0; s < SOURCE_COUNT; s++) {
+        const score = scores[slot * SOURCE_COUNT + s];
+        if (score > this.bestScore[s]) this.bestScore[s] = score;
+      }
+    }
+  }
+
+  /** Merges source outputs (indexed like SOURCE_NAMES; undefined = no answer) into at most `cap` candidates. */
+  static merge(outputs: readonly (SourceOutput | undefined)[], cap: number): CandidatePool {
+    let longest = 0;
+    let total = 0;
+    for (const output of outputs) {
+      if (!output) continue;
+      longest = Math.max(longest, output.items.length);
+      total += output.items.length;
+    }
+    const capacity = Math.min(cap, total);
+    const items = new Int32Array(capacity);
+    const scores = new Float32Array(capacity * SOURCE_COUNT).fill(Number.NaN);
+    const ranks = new Int32Array(capacity * SOURCE_COUNT).fill(-1);
+    const slotByItem = new Map<number, number>();
+    let size = 0;
+    for (let rank = 0; rank < longest; rank++) {
+      for (let s = 0; s < outputs.length; s++) {
+        const output = outputs[s];
+        if (!output || rank >= output.items.length) continue;
+        const item = output.items[rank];
+        let slot = slotByItem.get(item);
+        if (slot === undefined) {
+          if (size === capacity) continue;
+          slot = size++;
+          slotByItem.set(item, slot);
+          items[slot] = item;
+        }
+        // A source lists an item once; keep its first (best) rank if it repeats one anyway.
+        if (ranks[slot * SOURCE_COUNT + s] < 0) {
+          ranks[slot * SOURCE_COUNT + s] = rank;
+          scores[slot * SOURCE_COUNT + s] = output.scores[rank];
+        }
+      }
+    }
+    return new CandidatePool(items.subarray(0, size), scores.subarray(0, size * SOURCE_COUNT), ranks.subarray(0, size * SOURCE_COUNT), slotByItem);
+  }
+
+  slotOf(item: number): number {
+    return this.slotByItem.get(item) ?? -1;
+  }
+
+  proposed(slot: number, source: number): boolean {
+    return this.ranks[slot * SOURCE_COUNT + source] >= 0;
+  }
+
+  /** The source's score divided by its best in the pool: 0…1, 0 when not proposed. */
+  normalised(slot: number, source: number): number {
+    const score = this.scores[slot * SOURCE_COUNT + source];
+    const best = this.bestScore[source];
+    return score > 0 && best > 0 ? score / best : 0;
+  }
+
+  sourceCount(slot: number): number {
+    let n = 0;
+    for (let s = 0; s < SOURCE_COUNT; s++) if (this.ranks[slot * SOURCE_COUNT + s] >= 0) n++;
+    return n;
+  }
+}

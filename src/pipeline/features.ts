@@ -1,0 +1,142 @@
+/**
+ * The ranker's feature vector per candidate, by name. The same code computes it online and in
+ * training, so a learned ranker sees online exactly what it was trained on. Every feature is
+ * cheap for a few hundred candidates: typed-array reads, a handful of Map lookups, and
+ * ≤ `recentPlays` factor dot products.
+ *
+ * Unknown values are −1 (ages, audio) — trees split them off — and a source that did not
+ * propose an item has score 0 and rank RANK_ABSENT.
+ */
+import { AUDIO_FEATURES, DAY_MS } from './catalogue-index.js';
+import type { CandidatePool } from './candidates.js';
+import { factorCosine, keyMap } from './cf-view.js';
+import type { UserProfile } from './profile.js';
+import type { PipelineModels } from './sources/source.js';
+import { timeSegment } from './time-segments.js';
+import { SOURCE_COUNT, SOURCE_NAMES, type PipelineRequest } from './types.js';
+
+/** The rank feature of a source that did not propose the item. */
+export const RANK_ABSENT = 10_000;
+/** Recent plays compared with each candidate for the similarity features. */
+const SIMILARITY_SEEDS = 10;
+
+export const FEATURE_NAMES: readonly string[] = Object.freeze([
+  ...SOURCE_NAMES.flatMap((s) => [`source.${s}.score`, `source.${s}.rank`]),
+  'source.count',
+  'user.activity',
+  'user.artists',
+  'user.taste_breadth',
+  'user.hours_since_last_play',
+  'user.segment_share',
+  'item.popularity',
+  'item.trend',
+  'item.segment_lift',
+  'item.catalogue_popularity',
+  'item.age_days',
+  ...AUDIO_FEATURES.map((f) => `item.audio.${f}`),
+  'user_item.artist_plays',
+  'user_item.similarity_recent_max',
+  'user_item.similarity_recent_mean',
+  'user_item.tag_affinity',
+  'user_item.audio_distance',
+]);
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/** Per-request values every candidate's features share. */
+export interface FeatureContext {
+  request: PipelineRequest;
+  models: PipelineModels;
+  profile: UserProfile;
+  pool: CandidatePool;
+  segment: number;
+  /** Recent plays as model item numbers (for similarity), newest first. */
+  seeds: Int32Array;
+}
+
+export function featureContext(request: PipelineRequest, models: PipelineModels, profile: UserProfile, pool: CandidatePool): FeatureContext {
+  const seeds: number[] = [];
+  if (models.cf && models.cf.kind === request.kind) {
+    const { keyOf } = keyMap(models.catalogue, models.cf.items);
+    for (const item of profile.recent) {
+      if (seeds.length >= SIMILARITY_SEEDS) break;
+      if (keyOf[item] >= 0) seeds.push(keyOf[item]);
+    }
+  }
+  return { request, models, profile, pool, segment: timeSegment(request.context), seeds: Int32Array.from(seeds) };
+}
+
+/** Writes the features of pool slots `slots` into `out` (slots.length × FEATURE_COUNT, row-major). */
+export function computeFeatures(ctx: FeatureContext, slots: ArrayLike<number>, out: Float32Array): void {
+  const { pool, profile, models, request } = ctx;
+  const { catalogue, cf, itemStats } = models;
+  const keyOf = cf && cf.kind === request.kind ? keyMap(catalogue, cf.items).keyOf : undefined;
+  const now = request.context.timestamp;
+  const today = now / DAY_MS;
+  const hoursSinceLast = Number.isFinite(profile.lastPlayAt) ? Math.log1p(Math.max(0, now - profile.lastPlayAt) / 3_600_000) : -1;
+  const userActivity = Math.log1p(profile.positives);
+  const userArtists = Math.log1p(profile.distinctArtists);
+  const userSegment = profile.segmentShare[ctx.segment];
+  const audioDims = AUDIO_FEATURES.length;
+  const statsOf = itemStats.reader(request.kind, now, ctx.segment);
+  for (let r = 0; r < slots.length; r++) {
+    const slot = slots[r];
+    const item = pool.items[slot];
+    let f = r * FEATURE_COUNT;
+    for (let s = 0; s < SOURCE_COUNT; s++) {
+      const rank = pool.ranks[slot * SOURCE_COUNT + s];
+      out[f++] = rank >= 0 ? pool.scores[slot * SOURCE_COUNT + s] : 0;
+      out[f++] = rank >= 0 ? rank : RANK_ABSENT;
+    }
+    out[f++] = pool.sourceCount(slot);
+    out[f++] = userActivity;
+    out[f++] = userArtists;
+    out[f++] = profile.tasteEntropy;
+    out[f++] = hoursSinceLast;
+    out[f++] = userSegment;
+
+    const stats = statsOf(catalogue.ids[item]);
+    out[f++] = stats.popularity;
+    out[f++] = stats.trend;
+    out[f++] = stats.segmentLift;
+    const catalogPopularity = catalogue.catalogPopularity[item];
+    out[f++] = Number.isNaN(catalogPopularity) ? -1 : catalogPopularity / 100;
+    const released = catalogue.releaseDay[item];
+    out[f++] = Number.isNaN(released) ? -1 : Math.log1p(Math.max(0, today - released));
+    let distance = 0;
+    let known = 0;
+    for (let a = 0; a < audioDims; a++) {
+      const value = catalogue.audio[item * audioDims + a];
+      out[f++] = Number.isNaN(value) ? -1 : value;
+      const mean = profile.audioMean[a];
+      if (!Number.isNaN(value) && !Number.isNaN(mean)) {
+        distance += (value - mean) * (value - mean);
+        known++;
+      }
+    }
+
+    let plays = 0;
+    for (let k = catalogue.artistPtr[item]; k < catalogue.artistPtr[item + 1]; k++) {
+      plays = Math.max(plays, profile.artistPlays.get(catalogue.artistIdx[k]) ?? 0);
+    }
+    out[f++] = Math.log1p(plays);
+    let simMax = 0;
+    let simSum = 0;
+    const key = keyOf ? keyOf[item] : -1;
+    if (cf && key >= 0 && ctx.seeds.length > 0) {
+      simMax = Number.NEGATIVE_INFINITY;
+      for (const seed of ctx.seeds) {
+        const similarity = factorCosine(cf, key, seed);
+        simSum += similarity;
+        if (similarity > simMax) simMax = similarity;
+      }
+    }
+    out[f++] = simMax;
+    out[f++] = ctx.seeds.length > 0 ? simSum / ctx.seeds.length : 0;
+    let affinity = 0;
+    for (let k = catalogue.termPtr[item]; k < catalogue.termPtr[item + 1]; k++) {
+      affinity += (profile.terms.get(catalogue.termIdx[k]) ?? 0) * catalogue.termWeight[k];
+    }
+    out[f++] = affinity;
+    out[f] = known > 0 ? Math.sqrt(distance / known) : -1;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The online recommendation pipeline for one request:
+ *
+ *   signals (profile.ts: the listener's history against the catalogue snapshot)
+ *   → candidate generation (sources/, concurrently, under a time budget)
+ *   → ranking (ranking/: weighted blend, then the learned ranker over features.ts)
+ *   → blending (blend.ts: exclusions, caps, MMR, exploration) and explanations (explain.ts).
+ *
+ * It holds no per-request state between calls and knows nothing of GraphQL or the store: the
+ * service hands it the request and the models (catalogue snapshot, popularity, item stats, CF
+ * view, ranker), and training replays `gather` + `rank` offline with models built from the
+ * pre-holdout data.
+ */
+import { blend, type BlendResult, uncertainty } from './blend.js';
+import { CandidatePool } from './candidates.js';
+import { keyMap } from './cf-view.js';
+import { explanation, itemSources, ReasonStrength } from './explain.js';
+import { featureContext, type FeatureContext } from './features.js';
+import { type UserProfile, userProfile } from './profile.js';
+import { rankCandidates, type RankedCandidates } from './ranking/rank.js';
+import { type LearnedRanker, WeightedBlend } from './ranking/ranker.js';
+import type { PipelineSettings } from './settings.js';
+import { defaultSources } from './sources/index.js';
+import { runSources } from './sources/run-sources.js';
+import type { CandidateSource, PipelineModels, SourceOutput } from './sources/source.js';
+import { timeSegment } from './time-segments.js';
+import type { PipelineRequest, SourceReport, SourceScore } from './types.js';
+
+export interface PipelineItem {
+  id: string;
+  /** Relevance: the learned ranker's score, or the weighted blend's. */
+  score: number;
+  sources: SourceScore[];
+  explanation: string;
+}
+
+/** The candidates of a request, before ranking. */
+export interface Gathered {
+  request: PipelineRequest;
+  models: PipelineModels;
+  profile: UserProfile;
+  outputs: (SourceOutput | undefined)[];
+  reports: SourceReport[];
+  pool: CandidatePool;
+}
+
+/** Everything a request computed, kept for the admin debug view (debug.ts). */
+export interface PipelineTrace extends Gathered {
+  ranked: RankedCandidates;
+  blended: BlendResult;
+  blend: WeightedBlend;
+  settings: PipelineSettings;
+  features: () => FeatureContext;
+}
+
+export interface PipelineResult {
+  items: PipelineItem[];
+  reports: SourceReport[];
+  trace: PipelineTrace;
+}
+
+export class RecommendationPipeline {
+  readonly blend: WeightedBlend;
+  private readonly reasons: ReasonStrength;
+
+  constructor(
+    readonly settings: PipelineSettings,
+    private readonly sources: readonly CandidateSource[] = defaultSources(),
+    private readonly log?: (message: string, error: unknown) => void,
+  ) {
+    this.blend = new WeightedBlend(settings.blendWeights);
+    this.reasons = new ReasonStrength(settings.explanationWeights);
+  }
+
+  /** Signals and candidate generation. */
+  async gather(request: PipelineRequest, models: PipelineModels): Promise<Gathered> {
+    const profile = userProfile(request.history, models.catalogue, models.trackArtists);
+    const { settings } = this;
+    const run = await runSources(
+      this.sources,
+      (source) => ({ request, models, profile, settings, cap: settings.sourceCaps[source.name] }),
+      settings.budgetMs,
+      this.log,
+    );
+    const pool = CandidatePool.merge(run.outputs, settings.maxCandidates);
+    return { request, models, profile, outputs: run.outputs, reports: run.reports, pool };
+  }
+
+  /** Ranking: relevance per candidate and the relevance order. */
+  rank(gathered: Gathered, learned?: LearnedRanker): { ranked: RankedCandidates; features: () => FeatureContext } {
+    let context: FeatureContext | undefined;
+    const features = () => (context ??= featureContext(gathered.request, gathered.models, gathered.profile, gathered.pool));
+    const ranked = rankCandidates(gathered.pool, this.blend, learned, features, this.settings.rankDepth);
+    return { ranked, features };
+  }
+
+  async run(request: PipelineRequest, models: PipelineModels, learned?: LearnedRanker): Promise<PipelineResult> {
+    const gathered = await this.gather(request, models);
+    const { ranked, features } = this.rank(gathered, learned);
+    const { pool, profile } = gathered;
+    const { catalogue, cf } = models;
+    const cfOfKind = cf && cf.kind === request.kind ? { view: cf, keyOf: keyMap(catalogue, cf.items).keyOf } : undefined;
+    const blended = blend({
+      pool, ranked, catalogue, excluded: profile.excludedItems, cf: cfOfKind, depth: request.depth, settings: this.settings,
+      uncertain: this.settings.explorationEvery > 0 ? uncertainty(pool, ranked.order, this.popularityOf(gathered)) : () => false,
+    });
+    const items = Array.from(blended.picks, (slot, position): PipelineItem => {
+      const ordered = this.reasons.order(pool, slot);
+      return {
+        id: catalogue.ids[pool.items[slot]],
+        score: ranked.relevance[slot],
+        sources: itemSources(pool, ordered, slot, blended.explored[position] === 1, ranked.relevance[slot]),
+        explanation: explanation(pool, gathered.outputs, ordered, slot),
+      };
+    });
+    return { items, reports: gathered.reports, trace: { ...gathered, ranked, blended, blend: this.blend, settings: this.settings, features } };
+  }
+
+  /** Online popularity of a candidate, read on first use (the exploration slots prefer the least known). */
+  private popularityOf({ pool, request, models }: Gathered): (slot: number) => number {
+    const statsOf = models.itemStats.reader(request.kind, request.context.timestamp, timeSegment(request.context));
+    const known = new Float32Array(pool.size).fill(Number.NaN);
+    return (slot) => {
+      if (Number.isNaN(known[slot])) known[slot] = statsOf(models.catalogue.ids[pool.items[slot]]).popularity;
+      return known[slot];
+    };
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Social: what the listener's friends played recently. Each friend's last plays count once
+ * per item, weighted by how recent they are (a week's half-life before the request), so an
+ * item several friends are into right now ranks first. Reading friends' histories is the one
+ * source that may wait on the store, so it is the one most likely to run out of budget.
+ */
+import { TASTE_WEIGHTS } from '../profile.js';
+import { selectTop } from '../top.js';
+import type { FriendActivity } from '../types.js';
+import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
+
+const HALF_LIFE_MS = 7 * 86_400_000;
+/** Even an old play of a friend says something. */
+const MIN_WEIGHT = 0.1;
+
+export class SocialSource implements CandidateSource {
+  readonly name = 'social' as const;
+
+  async generate(input: SourceInput): Promise<SourceOutput> {
+    if (input.cap === 0) return EMPTY_OUTPUT;
+    const friends = (await input.request.friends()).slice(0, input.settings.maxFriends);
+    if (friends.length === 0) return EMPTY_OUTPUT;
+    const { catalogue, trackArtists } = input.models;
+    const { kind, context } = input.request;
+    const excluded = input.profile.excludedItems;
+    const scores = new Map<number, { score: number; friends: number[] }>();
+    friends.forEach((friend, f) => {
+      const counted = new Set<number>();
+      const history = friend.history;
+      for (let e = history.length - 1; e >= 0 && counted.size < input.settings.friendPlays; e--) {
+        const event = history[e];
+        if (TASTE_WEIGHTS[event.type] <= 0) continue;
+        const ids = event.targetKind === kind ? [event.targetId] : kind === 'ARTIST' ? trackArtists(event.targetId) : [];
+        const age = Math.max(0, context.timestamp - event.context.timestamp);
+        const weight = Math.max(MIN_WEIGHT, 2 ** (-age / HALF_LIFE_MS));
+        for (const id of ids) {
+          const item = catalogue.indexOf(id);
+          if (item < 0 || counted.has(item) || excluded.has(item)) continue;
+          counted.add(item);
+          const entry = scores.get(item);
+          if (entry) {
+            entry.score += weight;
+            entry.friends.push(f);
+          } else {
+            scores.set(item, { score: weight, friends: [f] });
+          }
+        }
+      }
+    });
+    const ids = Int32Array.from(scores.keys());
+    const top = selectTop(ids, Float32Array.from(scores.values(), (s) => s.score), ids.length, input.cap);
+    return {
+      items: top.items,
+      scores: top.scores,
+      reason: (position) => describe(friends, scores.get(top.items[position])!.friends),
+    };
+  }
+}
+
+function describe(friends: readonly FriendActivity[], who: readonly number[]): string {
+  if (who.length === 1) return `Your friend ${friends[who[0]].name} played this`;
+  return 'Popular with your friends';
+}

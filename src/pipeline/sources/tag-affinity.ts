@@ -1,0 +1,75 @@
+/**
+ * Tag/genre affinity: the listener's tag profile (profile.ts) against every catalogue item's
+ * tags and genres through the snapshot's inverted index — only the postings of the profile's
+ * strongest terms are visited. Scores are cosines; the catalogue's own popularity breaks ties,
+ * so among equally fitting items the known ones come first.
+ */
+import { selectTop } from '../top.js';
+import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
+
+/** Weight of the catalogue's popularity (0–100) as a tie-breaker between equal cosines. */
+const POPULARITY_TIE_BREAK = 1e-5;
+
+export class TagAffinitySource implements CandidateSource {
+  readonly name = 'tag-affinity' as const;
+
+  async generate(input: SourceInput): Promise<SourceOutput> {
+    const { catalogue } = input.models;
+    const { profile } = input;
+    const terms = Math.min(input.settings.profileTerms, profile.topTerms.length);
+    if (terms === 0 || input.cap === 0) return EMPTY_OUTPUT;
+    // The shared accumulator must be clean again before this function first awaits.
+    const acc = catalogue.scratch();
+    const touched: number[] = [];
+    for (let n = 0; n < terms; n++) {
+      const t = profile.topTerms[n];
+      const w = profile.topTermWeights[n];
+      for (let p = catalogue.postPtr[t]; p < catalogue.postPtr[t + 1]; p++) {
+        const item = catalogue.postIdx[p];
+        if (acc[item] === 0) touched.push(item);
+        acc[item] += w * catalogue.postWeight[p];
+      }
+    }
+    const count = touched.length;
+    const positions = new Int32Array(count);
+    const cosines = new Float32Array(count);
+    const keys = new Float64Array(count);
+    for (let n = 0; n < count; n++) {
+      const item = touched[n];
+      positions[n] = n;
+      cosines[n] = acc[item];
+      acc[item] = 0;
+      const popularity = catalogue.catalogPopularity[item];
+      keys[n] = profile.excludedItems.has(item)
+        ? Number.NEGATIVE_INFINITY
+        : cosines[n] + (Number.isNaN(popularity) ? 0 : popularity * POPULARITY_TIE_BREAK);
+    }
+    const best = selectTop(positions, keys, count, input.cap).items;
+    const top = {
+      items: Int32Array.from(best, (n) => touched[n]),
+      scores: Float32Array.from(best, (n) => cosines[n]),
+    };
+    return { items: top.items, scores: top.scores, reason: (position) => describe(input, top.items[position]) };
+  }
+}
+
+/** Names the term that contributes most to the item's cosine with the listener's profile. */
+function describe(input: SourceInput, item: number): string {
+  const term = strongestSharedTerm(input, item);
+  return term ? `Tagged '${term}' like your favourites` : 'Like the music you play most';
+}
+
+export function strongestSharedTerm(input: Pick<SourceInput, 'models' | 'profile'>, item: number): string | undefined {
+  const { catalogue } = input.models;
+  let best = -1;
+  let bestWeight = 0;
+  for (let k = catalogue.termPtr[item]; k < catalogue.termPtr[item + 1]; k++) {
+    const t = catalogue.termIdx[k];
+    const w = (input.profile.terms.get(t) ?? 0) * catalogue.termWeight[k];
+    if (w > bestWeight) {
+      bestWeight = w;
+      best = t;
+    }
+  }
+  return best >= 0 ? catalogue.terms[best] : undefined;
+}

@@ -1,0 +1,103 @@
+/**
+ * Keeps the pipeline's catalogue snapshots (src/pipeline/catalogue-index.ts) current: built
+ * from the store at start-up (or on first use), rebuilt shortly after this process upserts
+ * tracks or artists, and — where other processes write too (distributed mode) — whenever
+ * `refreshIfChanged` sees the store's counts move or the snapshot grow old. Requests always
+ * read a complete snapshot; a rebuild swaps the reference when it is done.
+ */
+import type { TargetKind } from '../domain/types.js';
+import { CatalogueIndex } from '../pipeline/catalogue-index.js';
+import type { Store } from '../store/ports.js';
+
+const PAGE = 5000;
+/** Upserts usually come in bursts of batches: rebuild once the burst is over. */
+const REBUILD_DELAY_MS = 200;
+/** Rebuild at least this often when refreshIfChanged is called, even if counts did not move (updated records). */
+const MAX_AGE_MS = 10 * 60_000;
+
+interface Snapshot {
+  index: CatalogueIndex;
+  count: number;
+  builtAt: number;
+}
+
+export class CatalogueSnapshots {
+  private readonly snapshots = new Map<TargetKind, Snapshot>();
+  private readonly building = new Map<TargetKind, Promise<CatalogueIndex>>();
+  private rebuildTimer?: NodeJS.Timeout;
+
+  constructor(private readonly store: Store, private readonly log: (line: string) => void = () => {}) {}
+
+  /** The current snapshot, building it on first use. */
+  async get(kind: TargetKind): Promise<CatalogueIndex> {
+    return this.snapshots.get(kind)?.index ?? this.build(kind);
+  }
+
+  /** The current snapshot if one is built (no waiting). */
+  peek(kind: TargetKind): CatalogueIndex | undefined {
+    return this.snapshots.get(kind)?.index;
+  }
+
+  /** Builds both snapshots now (start-up: the first request should not pay for it). */
+  async warm(): Promise<void> {
+    await Promise.all([this.build('TRACK'), this.build('ARTIST')]);
+  }
+
+  /** The catalogue changed in this process: rebuild soon, once a burst of upserts is over. */
+  invalidate(): void {
+    clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = setTimeout(() => {
+      for (const kind of this.snapshots.keys()) {
+        this.build(kind).catch((error: unknown) => this.log(`catalogue snapshot rebuild failed: ${String(error)}`));
+      }
+    }, REBUILD_DELAY_MS);
+    this.rebuildTimer.unref();
+  }
+
+  /** Rebuilds snapshots whose store count changed or that are older than MAX_AGE_MS (other writers). */
+  async refreshIfChanged(): Promise<void> {
+    for (const [kind, snapshot] of this.snapshots) {
+      const count = await (kind === 'TRACK' ? this.store.tracks.count() : this.store.artists.count());
+      if (count !== snapshot.count || Date.now() - snapshot.builtAt > MAX_AGE_MS) await this.build(kind);
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.rebuildTimer);
+  }
+
+  private build(kind: TargetKind): Promise<CatalogueIndex> {
+    let pending = this.building.get(kind);
+    if (!pending) {
+      pending = this.read(kind).finally(() => this.building.delete(kind));
+      this.building.set(kind, pending);
+    }
+    return pending;
+  }
+
+  private async read(kind: TargetKind): Promise<CatalogueIndex> {
+    const builtAt = Date.now();
+    let index: CatalogueIndex;
+    if (kind === 'TRACK') {
+      const tracks = [];
+      for (let after: string | undefined, more = true; more; ) {
+        const page = await this.store.tracks.list({}, { first: PAGE, after });
+        tracks.push(...page.items);
+        after = page.endKey;
+        more = page.hasNextPage;
+      }
+      index = CatalogueIndex.ofTracks(tracks);
+    } else {
+      const artists = [];
+      for (let after: string | undefined, more = true; more; ) {
+        const page = await this.store.artists.list({}, { first: PAGE, after });
+        artists.push(...page.items);
+        after = page.endKey;
+        more = page.hasNextPage;
+      }
+      index = CatalogueIndex.ofArtists(artists);
+    }
+    this.snapshots.set(kind, { index, count: index.size, builtAt });
+    return index;
+  }
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { Interaction } from '../../src/domain/types.js';
+import { ContextPopularity } from '../../src/models/popularity/context-popularity.js';
+import {
+  FreshReleasesSource, type PipelineModels, pipelineSettings, type PipelineRequest, SocialSource, type SourceInput, TagAffinitySource,
+  userProfile, ItemStats,
+} from '../../src/pipeline/index.js';
+import { CatalogueIndex } from '../../src/pipeline/catalogue-index.js';
+import { FRESH_JAZZ, FRESH_SHOEGAZE, NOW, track, worldEvents, worldTracks } from './world.js';
+
+const catalogue = CatalogueIndex.ofTracks(worldTracks());
+const trackArtists = (id: string) => catalogue.artistIdsOf(id);
+const events = worldEvents();
+const historyOf = (userId: string) => events.filter((e) => e.userId === userId);
+
+function input(userId: string, friends: { id: string; name: string; history: readonly Interaction[] }[] = []): SourceInput {
+  const history = historyOf(userId);
+  const request: PipelineRequest = {
+    kind: 'TRACK', userId, context: { timestamp: NOW, timezone: 'UTC' }, history, depth: 10,
+    ann: async () => [], friends: async () => friends,
+  };
+  const models: PipelineModels = {
+    catalogue, trackArtists, popularity: new ContextPopularity(async (ids) => ids.map(trackArtists)), itemStats: new ItemStats(async (ids) => ids.map(trackArtists)),
+  };
+  return { request, models, profile: userProfile(history, catalogue, trackArtists), settings: pipelineSettings(), cap: 50 };
+}
+
+const ids = (items: Int32Array) => Array.from(items, (i) => catalogue.ids[i]);
+
+describe('candidate sources', () => {
+  it('tag affinity: items sharing the listener’s tags through the inverted index, nothing heard, explained by the tag', async () => {
+    const out = await new TagAffinitySource().generate(input('alice'));
+    const proposed = ids(out.items);
+    // Every unheard shoegaze track (20 + the fresh one, minus 8 heard, skipped or disliked), and nothing else.
+    expect(proposed.sort()).toEqual(worldTracks().filter((t) => t.genres[0] === 'shoegaze').map((t) => t.id)
+      .filter((id) => ![0, 1, 2, 3, 4, 5].map((t) => track(0, 0, t)).concat(track(0, 1, 0), track(0, 1, 1)).includes(id)).sort());
+    expect(out.reason(0)).toMatch(/^Tagged '(shoegaze|dreamy)' like your favourites$/);
+    // The shared accumulator is left clean for the next request.
+    expect(catalogue.scratch().every((v) => v === 0)).toBe(true);
+  });
+
+  it('fresh releases: only recent releases that fit the listener, by a familiar artist first', async () => {
+    const out = await new FreshReleasesSource().generate(input('alice'));
+    expect(ids(out.items)).toEqual([FRESH_SHOEGAZE]);
+    expect(out.reason(0)).toBe('New release from an artist you like');
+    // Erin plays folk: neither fresh release fits her.
+    expect((await new FreshReleasesSource().generate(input('erin'))).items).toHaveLength(0);
+  });
+
+  it('social: what friends played lately, more friends first, named when it is one friend', async () => {
+    const friends = ['bob', 'carol'].map((id) => ({ id, name: id === 'bob' ? 'Bob' : 'Carol', history: historyOf(id) }));
+    const out = await new SocialSource().generate(input('alice', friends));
+    expect(ids(out.items)[0]).toBe(track(2, 0, 0));
+    expect(out.scores[0]).toBeGreaterThan(out.scores[1] * 1.5);
+    expect(out.reason(0)).toBe('Popular with your friends');
+    expect(out.reason(ids(out.items).indexOf(track(2, 1, 0)))).toBe('Your friend Carol played this');
+    expect(ids(out.items)).not.toContain(FRESH_JAZZ);
+  });
+});
+
+describe('listener profile', () => {
+  it('excludes what was heard with the reason, keeps recent plays newest first, and counts artist plays', () => {
+    const profile = userProfile(historyOf('alice'), catalogue, trackArtists);
+    expect(profile.excludedIds.get(track(0, 0, 0))).toBe('PLAYED');
+    expect(profile.excludedIds.get(track(0, 0, 5))).toBe('SKIPPED');
+    expect(profile.excludedIds.get(track(0, 1, 1))).toBe('DISLIKED');
+    expect(ids(profile.recent)).toEqual([track(0, 1, 0), ...[4, 3, 2, 1, 0].map((t) => track(0, 0, t))]);
+    expect(profile.artistPlays.get(catalogue.artistIndexOf('pw-a00'))).toBe(5);
+    expect(catalogue.terms[profile.topTerms[0]]).toMatch(/^(shoegaze|dreamy)$/);
+    // Cached per history array: the same array gives the same profile, a changed history a new one.
+    const history = historyOf('alice');
+    expect(userProfile(history, catalogue, trackArtists)).toBe(userProfile(history, catalogue, trackArtists));
+    expect(userProfile([...history], catalogue, trackArtists)).not.toBe(userProfile(history, catalogue, trackArtists));
+  });
+});
+
+describe('item statistics', () => {
+  it('reads a rising item as trending and a morning item as lifted in the morning', async () => {
+    const stats = new ItemStats(async (trackIds) => trackIds.map(() => ['a']));
+    const day = 86_400_000;
+    const play = (targetId: string, timestamp: number): Interaction => ({
+      eventId: `${targetId}-${timestamp}`, userId: 'u', targetKind: 'TRACK', targetId, type: 'PLAY', count: 1, context: { timestamp, timezone: 'UTC' }, receivedAt: timestamp,
+    });
+    const events: Interaction[] = [];
+    // "old" was played daily for two months until a month ago; "new" daily in the last week.
+    const noon = NOW + 4 * 3_600_000;
+    for (let d = 30; d < 90; d++) events.push(play('old', noon - d * day));
+    for (let d = 1; d <= 7; d++) events.push(play('new', noon - d * day));
+    // A track only ever played on weekday mornings, and one in the evenings.
+    for (let d = 0; d < 10; d++) events.push(play('morning', Date.UTC(2026, 9, 5 + (d % 5), 8)), play('evening', Date.UTC(2026, 9, 5 + (d % 5), 20)));
+    await stats.observe(events);
+    const morning = 1; // weekday morning
+    expect(stats.read('TRACK', 'new', NOW, morning).trend).toBeGreaterThan(0.5);
+    expect(stats.read('TRACK', 'old', NOW, morning).trend).toBeLessThan(-0.5);
+    expect(stats.read('TRACK', 'morning', NOW, morning).segmentLift).toBeGreaterThan(1.5);
+    expect(stats.read('TRACK', 'evening', NOW, morning).segmentLift).toBeLessThan(0.5);
+    expect(stats.read('ARTIST', 'a', NOW, morning).popularity).toBeGreaterThan(stats.read('TRACK', 'new', NOW, morning).popularity);
+    expect(stats.read('TRACK', 'never', NOW, morning)).toEqual({ popularity: 0, trend: 0, segmentLift: 1 });
+  });
+});

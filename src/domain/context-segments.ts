@@ -44,8 +44,25 @@ export function daypartOf(hour: number): Daypart {
   return 'late';
 }
 
-/** The listener's local hour and weekday (UTC when the time zone is unknown). */
+/**
+ * Every UTC offset in use, and every offset change, falls on a quarter hour, so a zone's local
+ * hour and weekday are the same throughout each UTC quarter hour (counted from the epoch).
+ */
+const QUARTER_HOUR_MS = 900_000;
+/** Quarter hours remembered per zone before that zone's memo starts over. */
+const LOCAL_TIME_MEMO = 50_000;
+const localTimes = new Map<string, Map<number, LocalTime>>();
+
+/**
+ * The listener's local hour and weekday (UTC when the time zone is unknown). Memoised per
+ * zone and quarter hour: the Intl formatter dominated replaying events into the popularity
+ * model and each request's context segments. The result is shared: do not modify it.
+ */
 export function localTime(timestamp: number, timezone = 'UTC'): LocalTime {
+  const quarter = Math.floor(timestamp / QUARTER_HOUR_MS);
+  let memo = localTimes.get(timezone);
+  const known = memo?.get(quarter);
+  if (known) return known;
   let hour: number;
   let weekday: number;
   if (timezone === 'UTC') {
@@ -57,7 +74,12 @@ export function localTime(timestamp: number, timezone = 'UTC'): LocalTime {
     hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
     weekday = weekdayIndex[parts.find((p) => p.type === 'weekday')?.value ?? 'Sun'] ?? 0;
   }
-  return { hour, weekday, weekend: weekday === 0 || weekday === 6, daypart: daypartOf(hour) };
+  const time: LocalTime = Object.freeze({ hour, weekday, weekend: weekday === 0 || weekday === 6, daypart: daypartOf(hour) });
+  if (Number.isFinite(quarter)) {
+    if (!memo || memo.size >= LOCAL_TIME_MEMO) localTimes.set(timezone, (memo = new Map()));
+    memo.set(quarter, time);
+  }
+  return time;
 }
 
 /**

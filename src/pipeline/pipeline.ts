@@ -21,10 +21,14 @@ import { rankCandidates, type RankedCandidates } from './ranking/rank.js';
 import { type LearnedRanker, WeightedBlend } from './ranking/ranker.js';
 import type { PipelineSettings } from './settings.js';
 import { defaultSources } from './sources/index.js';
+import { SourceCache } from './source-cache.js';
 import { runSources } from './sources/run-sources.js';
 import type { CandidateSource, PipelineModels, SourceOutput } from './sources/source.js';
 import { timeSegment } from './time-segments.js';
-import type { PipelineRequest, SourceReport, SourceScore } from './types.js';
+import { SOURCE_COUNT, SOURCE_NAMES, type PipelineRequest, type SourceReport, type SourceScore } from './types.js';
+
+/** Listeners whose reusable source outputs a pipeline keeps by default (a few MB). */
+export const DEFAULT_REUSE_LISTENERS = 10_000;
 
 export interface PipelineItem {
   id: string;
@@ -63,27 +67,70 @@ export class RecommendationPipeline {
   readonly blend: WeightedBlend;
   private readonly reasons: ReasonStrength;
 
+  /** Context-independent source outputs kept between one listener's requests (source-cache.ts). */
+  readonly sourceCache: SourceCache;
+
   constructor(
     readonly settings: PipelineSettings,
     private readonly sources: readonly CandidateSource[] = defaultSources(),
     private readonly log?: (message: string, error: unknown) => void,
+    /** Listeners whose reusable source outputs are kept; 0 turns reuse off. */
+    reuseListeners = DEFAULT_REUSE_LISTENERS,
   ) {
     this.blend = new WeightedBlend(settings.blendWeights);
     this.reasons = new ReasonStrength(settings.explanationWeights);
+    this.sourceCache = new SourceCache(reuseListeners);
   }
 
-  /** Signals and candidate generation. */
+  /**
+   * Signals and candidate generation. Sources whose output depends only on the listener's
+   * profile and the models are reused from the listener's previous request while those are
+   * the same (source-cache.ts); the others run, under the time budget.
+   */
   async gather(request: PipelineRequest, models: PipelineModels): Promise<Gathered> {
     const profile = userProfile(request.history, models.catalogue, models.trackArtists);
     const { settings } = this;
-    const run = await runSources(
-      this.sources,
-      (source) => ({ request, models, profile, settings, cap: settings.sourceCaps[source.name] }),
-      settings.budgetMs,
-      this.log,
-    );
-    const pool = CandidatePool.merge(run.outputs, settings.maxCandidates);
-    return { request, models, profile, outputs: run.outputs, reports: run.reports, pool };
+    const cached = this.sourceCache.entry(request.kind, request.userId, models.catalogue, profile, models.cf);
+    const outputs: (SourceOutput | undefined)[] = new Array(SOURCE_COUNT).fill(undefined);
+    const reports: SourceReport[] = new Array(this.sources.length);
+    const toRun: CandidateSource[] = [];
+    const runAt: number[] = [];
+    this.sources.forEach((source, i) => {
+      const key = cached && source.reuseKey?.(request);
+      const reused = key !== undefined ? cached!.get(source.name, key) : undefined;
+      if (reused) {
+        outputs[SOURCE_NAMES.indexOf(source.name)] = reused;
+        reports[i] = {
+          name: source.name, state: reused.items.length > 0 ? 'OK' : 'EMPTY', candidates: reused.items.length, ms: 0,
+          ...(reused.modelVersion ? { modelVersion: reused.modelVersion } : {}),
+        };
+      } else {
+        const reusable = key !== undefined;
+        // A reusable output is kept whenever it arrives, even after the budget ran out: it is
+        // just as right for the listener's next request (and an overloaded process would
+        // otherwise never stop recomputing it).
+        toRun.push(reusable ? { name: source.name, generate: (input) => source.generate(input).then((output) => {
+          cached!.set(source.name, key, output);
+          return output;
+        }) } : source);
+        runAt.push(i);
+      }
+    });
+    if (toRun.length > 0) {
+      const run = await runSources(
+        toRun,
+        (source) => ({ request, models, profile, settings, cap: settings.sourceCaps[source.name] }),
+        settings.budgetMs,
+        this.log,
+      );
+      toRun.forEach((source, n) => {
+        const s = SOURCE_NAMES.indexOf(source.name);
+        reports[runAt[n]] = run.reports[n];
+        outputs[s] = run.outputs[s];
+      });
+    }
+    const pool = CandidatePool.merge(outputs, settings.maxCandidates);
+    return { request, models, profile, outputs, reports, pool };
   }
 
   /** Ranking: relevance per candidate and the relevance order. */

@@ -14,6 +14,9 @@ export const SOURCE_COUNT = SOURCE_NAMES.length;
 /** The pseudo-source an exploration slot adds to an item's sources. */
 export const EXPLORE_SOURCE = 'explore';
 
+/** What a reusable source output depends on besides the profile and models (e.g. the request's day; source-cache.ts). */
+export type ReuseKey = string | number;
+
 export type SourceState = 'OK' | 'EMPTY' | 'TIMEOUT' | 'FAILED';
 
 /** How one candidate source fared for one request. */

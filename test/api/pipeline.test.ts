@@ -131,6 +131,28 @@ describe('the recommendation pipeline through the API (no CF model: the weighted
     expect([...first.recommendations.items, ...second.recommendations.items].map((i) => i.targetId))
       .toEqual(whole.recommendations.items.map((i) => i.targetId));
   });
+  it("reuses a listener's context-independent sources until they play something, then recomputes without it", async () => {
+    const cache = app.services.recommendations.pipeline.sourceCache;
+    const ask = async () => (await ok(app, PipelineListDocument, { userId: 'erin', limit: 12, context })).recommendations;
+    const first = await ask();
+    const hits = cache.hits;
+    const misses = cache.misses;
+    const second = await ask();
+    expect([cache.hits, cache.misses]).toEqual([hits + 1, misses]);
+    expect(second.items.map((i) => i.targetId)).toEqual(first.items.map((i) => i.targetId));
+    const reusedSources = second.sources.filter((s) => s.ms === 0).map((s) => s.name);
+    expect(reusedSources).toEqual(expect.arrayContaining(['tag-affinity']));
+    expect(reusedSources).not.toContain('popular-in-context');
+    // erin plays the first tag-affinity candidate: the history cache drops her history, so the
+    // next request recomputes every source from the new one.
+    const played = second.items.find((i) => i.sources.some((s) => s.name === 'tag-affinity'))!.targetId;
+    const at = new Date(NOW - 60_000).toISOString();
+    await ok(app, RecordInteractionsDocument, { events: [{ eventId: 'reuse-erin', userId: 'erin', trackId: played, type: 'PLAY', context: { timestamp: at } }] });
+    const third = await ask();
+    expect(cache.misses).toBe(misses + 1);
+    expect(third.sources.find((s) => s.name === 'tag-affinity')?.ms).toBeGreaterThan(0);
+    expect(third.items.map((i) => i.targetId)).not.toContain(played);
+  });
 });
 
 describe('exploration slots', () => {

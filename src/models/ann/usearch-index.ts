@@ -140,6 +140,8 @@ const METRIC_KINDS: Record<Metric, MetricKind> = { ip: MetricKind.IP, cos: Metri
 const SCALAR_KINDS: Record<Quantization, ScalarKind> = { f32: ScalarKind.F32, f16: ScalarKind.F16, bf16: ScalarKind.BF16, i8: ScalarKind.I8 };
 /** Position of a key's low 32 bits within its 64-bit slot, in 32-bit words. */
 const LOW_WORD = LITTLE_ENDIAN ? 0 : 1;
+/** Fewest queries of a batch per search thread (see nativeSearch). */
+const QUERIES_PER_THREAD = 16;
 
 function checkCount(name: string, value: number, min: number): void {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`UsearchAnnIndex: ${name} must be an integer ≥ ${min}, got ${value}`);
@@ -428,7 +430,10 @@ export class UsearchAnnIndex implements AnnIndex {
       for (let g = 0; g < group.length; g++) input.set(stored.subarray(group[g] * d, group[g] * d + d), g * d);
     }
     // With a flat array of one row the binding returns Matches, with several BatchMatches.
-    const threads = Math.max(1, Math.min(this.threads, this.searchContexts));
+    // The binding starts its threads anew on every call: for a small batch (one request's
+    // lookups) that costs more CPU than it saves, so each thread gets at least
+    // QUERIES_PER_THREAD queries.
+    const threads = Math.max(1, Math.min(this.threads, this.searchContexts, Math.ceil(group.length / QUERIES_PER_THREAD)));
     const raw = this.native.search(input, fetch, threads) as Matches | BatchMatches;
     const words = new Uint32Array(raw.keys.buffer, raw.keys.byteOffset, raw.keys.length * 2);
     if (raw instanceof BatchMatches) {

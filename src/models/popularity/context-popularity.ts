@@ -24,6 +24,10 @@ const SEGMENT_PRIOR = 200;
 const CANDIDATE_MARGIN = 100;
 const MAX_CANDIDATES_PER_SEGMENT = 5000;
 
+/** Contexts whose blended scores are remembered (ContextPopularity.memoFor), and items per context. */
+const BLENDED_CONTEXTS = 2000;
+const BLENDED_ITEMS = 20_000;
+
 /** How stale a cached chart may get while events arrive: re-sorting per request would cost more. */
 const CHART_REFRESH_MS = 1000;
 
@@ -105,35 +109,48 @@ export interface SegmentShares {
 
 /**
  * The blend both implementations score with: overall share plus each segment's share,
- * weighted by the segment's evidence; names the segment that lifts an item most.
+ * weighted by the segment's evidence; names the segment that lifts an item most. `memo`
+ * (optional) keeps each id's blended score for the same segments and counts: the caller
+ * must hand a fresh map whenever either changes.
  */
 export function blendPopularity(
   candidates: readonly string[],
   overallShare: (id: string) => number,
   segments: readonly SegmentShares[],
   limit: number,
+  memo?: Map<string, PopularityCandidate>,
 ): PopularityCandidate[] {
   const weights = segments.map((s) => s.evidence / (s.evidence + SEGMENT_PRIOR));
   const weightSum = 1 + weights.reduce((a, b) => a + b, 0);
-  const ranked: PopularityCandidate[] = [];
-  for (const id of candidates) {
-    const base = overallShare(id);
-    let score = base;
-    let strongestSegment: string | undefined;
-    let strongestLift = 1.2; // a segment must lift an item 20% above its overall share to be named
-    segments.forEach((segment, i) => {
-      const share = segment.share(id);
-      score += weights[i] * share;
-      const lift = base > 0 ? share / base : 0;
-      if (lift > strongestLift) {
-        strongestLift = lift;
-        strongestSegment = segment.key;
-      }
-    });
-    ranked.push({ id, score: score / weightSum, strongestSegment });
+  const ranked: PopularityCandidate[] = new Array(candidates.length);
+  for (let c = 0; c < candidates.length; c++) {
+    const id = candidates[c];
+    let candidate = memo?.get(id);
+    if (!candidate) {
+      candidate = blendOne(id, overallShare, segments, weights, weightSum);
+      memo?.set(id, candidate);
+    }
+    ranked[c] = candidate;
   }
   ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   return ranked.slice(0, limit);
+}
+
+function blendOne(id: string, overallShare: (id: string) => number, segments: readonly SegmentShares[], weights: readonly number[], weightSum: number): PopularityCandidate {
+  const base = overallShare(id);
+  let score = base;
+  let strongestSegment: string | undefined;
+  let strongestLift = 1.2; // a segment must lift an item 20% above its overall share to be named
+  for (let i = 0; i < segments.length; i++) {
+    const share = segments[i].share(id);
+    score += weights[i] * share;
+    const lift = base > 0 ? share / base : 0;
+    if (lift > strongestLift) {
+      strongestLift = lift;
+      strongestSegment = segments[i].key;
+    }
+  }
+  return { id, score: score / weightSum, strongestSegment };
 }
 
 /** Splits events into weighted counts per (kind, segment, item); track plays also count for their artists. */
@@ -159,6 +176,10 @@ export class ContextPopularity implements PopularityModel {
   private readonly overall: Record<TargetKind, Tally> = { TRACK: new Tally(), ARTIST: new Tally() };
   private readonly bySegment: Record<TargetKind, Map<string, Tally>> = { TRACK: new Map(), ARTIST: new Map() };
   private observedEvents = 0;
+  /** Bumped by every count: blended scores remembered under an older one are stale. */
+  private generation = 0;
+  /** Blended scores per (kind, context segments), valid for `generation` (see rank). */
+  private readonly blended = new Map<string, { generation: number; scores: Map<string, PopularityCandidate> }>();
 
   constructor(private readonly artistsOfTracks: TrackArtistLookup) {}
 
@@ -188,10 +209,29 @@ export class ContextPopularity implements PopularityModel {
       (id) => overall.share(id),
       segments.map(({ key, tally }) => ({ key, evidence: tally.total, share: (id: string) => tally.share(id) })),
       limit,
+      this.memoFor(kind, segments),
     );
   }
 
+  /**
+   * An item's blended score depends only on the counts and the context's segments, not on
+   * the listener: requests in the same context share them until the next event is counted.
+   */
+  private memoFor(kind: TargetKind, segments: readonly { key: string }[]): Map<string, PopularityCandidate> {
+    const key = `${kind}|${segments.map((s) => s.key).join('|')}`;
+    let entry = this.blended.get(key);
+    if (!entry || entry.generation !== this.generation) {
+      if (!entry && this.blended.size >= BLENDED_CONTEXTS) this.blended.clear();
+      entry = { generation: this.generation, scores: new Map() };
+      this.blended.set(key, entry);
+    } else if (entry.scores.size >= BLENDED_ITEMS) {
+      entry.scores.clear();
+    }
+    return entry.scores;
+  }
+
   private count(kind: TargetKind, weight: number, segments: string[], ids: readonly string[]): void {
+    if (ids.length > 0) this.generation++;
     for (const id of ids) {
       this.overall[kind].add(id, weight);
       for (const segment of segments) {

@@ -9,6 +9,10 @@ import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput
 export class CfSource implements CandidateSource {
   readonly name = 'cf' as const;
 
+  reuseKey(): number {
+    return 0;
+  }
+
   async generate(input: SourceInput): Promise<SourceOutput> {
     const { cf, catalogue } = input.models;
     if (!cf || cf.kind !== input.request.kind || input.cap === 0) return EMPTY_OUTPUT;

@@ -6,6 +6,7 @@
  */
 import { DAY_MS } from '../catalogue-index.js';
 import { selectTop } from '../top.js';
+import type { PipelineRequest } from '../types.js';
 import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
 import { strongestSharedTerm } from './tag-affinity.js';
 
@@ -15,6 +16,11 @@ const FAMILIAR_ARTIST = 0.5;
 
 export class FreshReleasesSource implements CandidateSource {
   readonly name = 'fresh-releases' as const;
+
+  /** The window ends on the request's day. */
+  reuseKey(request: PipelineRequest): number {
+    return Math.floor(request.context.timestamp / DAY_MS);
+  }
 
   async generate(input: SourceInput): Promise<SourceOutput> {
     const { catalogue } = input.models;
@@ -59,7 +65,7 @@ export class FreshReleasesSource implements CandidateSource {
       reason: (position) => {
         const item = top.items[position];
         if (familiar.has(item)) return 'New release from an artist you like';
-        const term = strongestSharedTerm(input, item);
+        const term = strongestSharedTerm(catalogue, profile, item);
         return term ? `New release tagged '${term}', like your favourites` : 'New release you may like';
       },
     };

@@ -9,7 +9,8 @@
  * plays made a few small neighbour lookups cost more than the rest of the request. Each seed
  * asks for twice its share instead.
  */
-import { keyMap } from '../cf-view.js';
+import type { AnnHit } from '../../models/ann/index.js';
+import { type CfModelView, keyMap } from '../cf-view.js';
 import { selectTop } from '../top.js';
 import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
 
@@ -18,6 +19,10 @@ const SEED_DECAY = 0.95;
 
 export class ItemToItemSource implements CandidateSource {
   readonly name = 'item-to-item' as const;
+
+  reuseKey(): number {
+    return 0;
+  }
 
   async generate(input: SourceInput): Promise<SourceOutput> {
     const { cf, catalogue } = input.models;
@@ -31,11 +36,7 @@ export class ItemToItemSource implements CandidateSource {
     }
     if (seeds.length === 0) return { ...EMPTY_OUTPUT, modelVersion: cf.versionId };
     const k = Math.min(cf.items.size, Math.ceil((2 * input.cap) / seeds.length));
-    const lookups = seeds.map((item) => {
-      const key = keyOf[item];
-      const vector = cf.itemFactors.subarray(key * cf.factors, (key + 1) * cf.factors);
-      return input.request.ann({ kind: input.request.kind, index: 'similar', vector, k });
-    });
+    const lookups = lookUp(input, cf, keyOf, seeds, k);
     const excluded = input.profile.excludedItems;
     const results = await Promise.all(lookups);
 
@@ -59,4 +60,16 @@ export class ItemToItemSource implements CandidateSource {
       reason: (position) => `Because you played ${catalogue.titles[best.get(top.items[position])!.seed]}`,
     };
   }
+}
+
+/**
+ * The seeds' neighbour lookups, issued at once. A function of its own so that the output's
+ * `reason` (which the pipeline may keep between requests) does not keep the request alive.
+ */
+function lookUp(input: SourceInput, cf: CfModelView, keyOf: Int32Array, seeds: readonly number[], k: number): Promise<AnnHit[]>[] {
+  return seeds.map((item) => {
+    const key = keyOf[item];
+    const vector = cf.itemFactors.subarray(key * cf.factors, (key + 1) * cf.factors);
+    return input.request.ann({ kind: input.request.kind, index: 'similar', vector, k });
+  });
 }

@@ -13,7 +13,7 @@ import type { CfModelView } from '../cf-view.js';
 import type { ItemStats } from '../item-stats.js';
 import type { TrackArtists, UserProfile } from '../profile.js';
 import type { PipelineSettings } from '../settings.js';
-import type { PipelineRequest, SourceName } from '../types.js';
+import type { PipelineRequest, ReuseKey, SourceName } from '../types.js';
 
 /** The models and online state a request ranks with; the same shape online and in training. */
 export interface PipelineModels {
@@ -46,6 +46,13 @@ export interface SourceOutput {
 
 export interface CandidateSource {
   readonly name: SourceName;
+  /**
+   * Set when the output depends on nothing of the request but the listener's profile, the
+   * catalogue snapshot, the CF model and the pipeline's settings — plus the key this returns
+   * (e.g. the request's day): the pipeline may then reuse one request's output for the next
+   * (source-cache.ts). The output's `reason` must not hold on to the request.
+   */
+  reuseKey?(request: PipelineRequest): ReuseKey;
   generate(input: SourceInput): Promise<SourceOutput>;
 }
 

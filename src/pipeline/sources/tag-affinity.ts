@@ -4,6 +4,8 @@
  * strongest terms are visited. Scores are cosines; the catalogue's own popularity breaks ties,
  * so among equally fitting items the known ones come first.
  */
+import type { CatalogueIndex } from '../catalogue-index.js';
+import type { UserProfile } from '../profile.js';
 import { selectTop } from '../top.js';
 import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
 
@@ -12,6 +14,10 @@ const POPULARITY_TIE_BREAK = 1e-5;
 
 export class TagAffinitySource implements CandidateSource {
   readonly name = 'tag-affinity' as const;
+
+  reuseKey(): number {
+    return 0;
+  }
 
   async generate(input: SourceInput): Promise<SourceOutput> {
     const { catalogue } = input.models;
@@ -49,23 +55,22 @@ export class TagAffinitySource implements CandidateSource {
       items: Int32Array.from(best, (n) => touched[n]),
       scores: Float32Array.from(best, (n) => cosines[n]),
     };
-    return { items: top.items, scores: top.scores, reason: (position) => describe(input, top.items[position]) };
+    return { items: top.items, scores: top.scores, reason: (position) => describe(catalogue, profile, top.items[position]) };
   }
 }
 
 /** Names the term that contributes most to the item's cosine with the listener's profile. */
-function describe(input: SourceInput, item: number): string {
-  const term = strongestSharedTerm(input, item);
+function describe(catalogue: CatalogueIndex, profile: UserProfile, item: number): string {
+  const term = strongestSharedTerm(catalogue, profile, item);
   return term ? `Tagged '${term}' like your favourites` : 'Like the music you play most';
 }
 
-export function strongestSharedTerm(input: Pick<SourceInput, 'models' | 'profile'>, item: number): string | undefined {
-  const { catalogue } = input.models;
+export function strongestSharedTerm(catalogue: CatalogueIndex, profile: UserProfile, item: number): string | undefined {
   let best = -1;
   let bestWeight = 0;
   for (let k = catalogue.termPtr[item]; k < catalogue.termPtr[item + 1]; k++) {
     const t = catalogue.termIdx[k];
-    const w = (input.profile.terms.get(t) ?? 0) * catalogue.termWeight[k];
+    const w = (profile.terms.get(t) ?? 0) * catalogue.termWeight[k];
     if (w > bestWeight) {
       bestWeight = w;
       best = t;

@@ -1,0 +1,104 @@
+/**
+ * Reuse of context-independent candidate sources between one listener's requests.
+ *
+ * CF, item-to-item and tag affinity read nothing of a request but the listener's profile
+ * (their history against a catalogue snapshot) and the CF model; fresh releases also read the
+ * request's day. So while those are the same objects, a second request may reuse what the
+ * first computed and rerun only the sources that depend on the moment (context popularity,
+ * and social, which reads friends' histories and weighs their plays by age).
+ *
+ * Keys are object identities, so invalidation is exact without any explicit call:
+ * - the profile is cached per history array and snapshot (profile.ts), and the history
+ *   cache hands out a new array as soon as the listener's events change (their own
+ *   ingestion, a cluster peer's relay, the TTL) — a new profile misses;
+ * - a catalogue rebuild is a new snapshot, hence a new profile, and a miss;
+ * - a model activation is a new bundle with new item ids and factors; the first request
+ *   that sees the new model also drops every entry of that kind, so old factors and
+ *   indexes are not kept alive by listeners who do not come back.
+ * An answer is kept whenever it arrives, even after the request's budget ran out (a source
+ * that throws keeps nothing). Entries are bounded (LRU).
+ */
+import type { TargetKind } from '../domain/types.js';
+import type { CatalogueIndex } from './catalogue-index.js';
+import type { CfItemIds, CfModelView } from './cf-view.js';
+import type { UserProfile } from './profile.js';
+import type { SourceOutput } from './sources/source.js';
+import type { ReuseKey, SourceName } from './types.js';
+
+/** One listener's reusable outputs for one (profile, CF model) pair. */
+export class ReusableOutputs {
+  private readonly outputs = new Map<SourceName, { key: ReuseKey; output: SourceOutput }>();
+
+  constructor(
+    readonly profile: UserProfile,
+    readonly cfItems: CfItemIds | undefined,
+    readonly cfFactors: Float32Array | undefined,
+    readonly cfVersion: string | undefined,
+  ) {}
+
+  get(name: SourceName, key: ReuseKey): SourceOutput | undefined {
+    const reused = this.outputs.get(name);
+    return reused && reused.key === key ? reused.output : undefined;
+  }
+
+  set(name: SourceName, key: ReuseKey, output: SourceOutput): void {
+    this.outputs.set(name, { key, output });
+  }
+
+  matches(profile: UserProfile, cf: CfModelView | undefined): boolean {
+    return this.profile === profile && this.cfItems === cf?.items && this.cfFactors === cf?.itemFactors && this.cfVersion === cf?.versionId;
+  }
+}
+
+interface Generation {
+  catalogue: CatalogueIndex;
+  cfItems: CfItemIds | undefined;
+}
+
+export class SourceCache {
+  private readonly entries = new Map<string, ReusableOutputs>();
+  private readonly generations = new Map<TargetKind, Generation>();
+  /** Lookups that found an entry for the listener's current profile and model (for tests and benches). */
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The reusable outputs of this listener for this profile and CF model: the cached entry
+   * when it is still theirs, otherwise a fresh empty one (stored, replacing the old).
+   * Undefined when the cache is off.
+   */
+  entry(kind: TargetKind, userId: string, catalogue: CatalogueIndex, profile: UserProfile, cf: CfModelView | undefined): ReusableOutputs | undefined {
+    if (this.capacity <= 0) return undefined;
+    const cfOfKind = cf && cf.kind === kind ? cf : undefined;
+    const generation = this.generations.get(kind);
+    if (!generation || generation.catalogue !== catalogue || generation.cfItems !== cfOfKind?.items) {
+      // A new snapshot or model for this kind: nothing cached for it can match any more.
+      if (generation) for (const key of this.entries.keys()) if (key.startsWith(`${kind}\u0000`)) this.entries.delete(key);
+      this.generations.set(kind, { catalogue, cfItems: cfOfKind?.items });
+    }
+    const key = `${kind}\u0000${userId}`;
+    const cached = this.entries.get(key);
+    if (cached) this.entries.delete(key); // re-inserted last: the LRU order
+    if (cached?.matches(profile, cfOfKind)) {
+      this.hits++;
+      this.entries.set(key, cached);
+      return cached;
+    }
+    this.misses++;
+    const fresh = new ReusableOutputs(profile, cfOfKind?.items, cfOfKind?.itemFactors, cfOfKind?.versionId);
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, fresh);
+    return fresh;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.generations.clear();
+  }
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { Interaction } from '../../src/domain/types.js';
+import { ContextPopularity } from '../../src/models/popularity/context-popularity.js';
+import {
+  type CandidateSource, type CfModelView, ItemStats, type PipelineModels, type PipelineRequest, pipelineSettings,
+  RecommendationPipeline, type SourceName, type SourceOutput,
+} from '../../src/pipeline/index.js';
+import { CatalogueIndex } from '../../src/pipeline/catalogue-index.js';
+import { cfViewOf, output } from './helpers.js';
+import { NOW, worldEvents, worldTracks } from './world.js';
+
+const DAY = 86_400_000;
+
+/** A source that counts its runs; reusable (keyed by `key`) unless `key` is undefined. */
+class Counting implements CandidateSource {
+  runs = 0;
+  reuseKey?: (request: PipelineRequest) => number;
+
+  constructor(readonly name: SourceName, key?: (request: PipelineRequest) => number, private readonly answer: () => Promise<SourceOutput> = async () => output([0, 1, 2])) {
+    if (key) this.reuseKey = key;
+  }
+
+  generate(): Promise<SourceOutput> {
+    this.runs++;
+    return this.answer();
+  }
+}
+
+function setup(capacity = 100) {
+  const cf = new Counting('cf', () => 0);
+  const popular = new Counting('popular-in-context');
+  const fresh = new Counting('fresh-releases', (request) => Math.floor(request.context.timestamp / DAY));
+  const pipeline = new RecommendationPipeline(pipelineSettings(), [cf, popular, fresh], undefined, capacity);
+  return { pipeline, cf, popular, fresh };
+}
+
+const catalogue = CatalogueIndex.ofTracks(worldTracks());
+const trackArtists = (id: string) => catalogue.artistIdsOf(id);
+const events = worldEvents();
+const historyOf = (userId: string): readonly Interaction[] => events.filter((e) => e.userId === userId);
+
+function modelsOf(snapshot = catalogue, cf?: CfModelView): PipelineModels {
+  return {
+    catalogue: snapshot, trackArtists, popularity: new ContextPopularity(async (ids) => ids.map(trackArtists)),
+    itemStats: new ItemStats(async (ids) => ids.map(trackArtists)), ...(cf ? { cf } : {}),
+  };
+}
+
+function request(userId: string, history: readonly Interaction[], timestamp = NOW): PipelineRequest {
+  return { kind: 'TRACK', userId, context: { timestamp, timezone: 'UTC' }, history, depth: 10, ann: async () => [], friends: async () => [] };
+}
+
+describe('reusing context-independent source outputs', () => {
+  it('reruns only the context-dependent sources while history, snapshot and model are the same', async () => {
+    const { pipeline, cf, popular, fresh } = setup();
+    const history = historyOf('alice');
+    const models = modelsOf();
+    const first = await pipeline.gather(request('alice', history), models);
+    const second = await pipeline.gather(request('alice', history, NOW + 3_600_000), models);
+    expect([cf.runs, popular.runs, fresh.runs]).toEqual([1, 2, 1]);
+    expect(second.outputs[0]).toBe(first.outputs[0]);
+    expect(second.reports.map((r) => [r.name, r.state, r.candidates])).toEqual(first.reports.map((r) => [r.name, r.state, r.candidates]));
+    expect(second.reports.find((r) => r.name === 'cf')?.ms).toBe(0);
+    expect(Array.from(second.pool.items)).toEqual(Array.from(first.pool.items));
+    // Fresh releases end on the request's day: the next day reruns them, not CF.
+    await pipeline.gather(request('alice', history, NOW + DAY), models);
+    expect([cf.runs, popular.runs, fresh.runs]).toEqual([1, 3, 2]);
+    // Another listener has their own entry.
+    await pipeline.gather(request('bob', historyOf('bob')), models);
+    expect(cf.runs).toBe(2);
+  });
+
+  it('misses on a new history array, a new catalogue snapshot or a new model', async () => {
+    const { pipeline, cf } = setup();
+    const history = historyOf('alice');
+    const models = modelsOf();
+    await pipeline.gather(request('alice', history), models);
+    // The history cache hands out a new array when the listener's events change.
+    await pipeline.gather(request('alice', [...history]), models);
+    expect(cf.runs).toBe(2);
+    const rebuilt = CatalogueIndex.ofTracks(worldTracks());
+    await pipeline.gather(request('alice', history), modelsOf(rebuilt));
+    expect(cf.runs).toBe(3);
+    await pipeline.gather(request('alice', history), modelsOf(rebuilt));
+    expect(cf.runs).toBe(3);
+    const vectors = Array.from({ length: catalogue.size }, (_, i) => [1, i % 7]);
+    const view = cfViewOf(rebuilt, vectors);
+    await pipeline.gather(request('alice', history), modelsOf(rebuilt, view));
+    expect(cf.runs).toBe(4);
+    // A new view of the same model (one per request online) reuses.
+    await pipeline.gather(request('alice', history), modelsOf(rebuilt, { ...view, userVector: () => undefined }));
+    expect(cf.runs).toBe(4);
+    // Another model of the same shape does not.
+    await pipeline.gather(request('alice', history), modelsOf(rebuilt, cfViewOf(rebuilt, vectors)));
+    expect(cf.runs).toBe(5);
+  });
+
+  it('keeps an answer that missed the budget for the next request, not a failure, for a bounded number of listeners', async () => {
+    let fail = true;
+    const flaky = new Counting('cf', () => 0, async () => {
+      if (fail) throw new Error('down');
+      return output([0]);
+    });
+    const slow = new Counting('tag-affinity', () => 0, () => new Promise((resolve) => setTimeout(() => resolve(output([1, 2])), 60)));
+    const pipeline = new RecommendationPipeline(pipelineSettings({ budgetMs: 20 }), [flaky, slow], () => {}, 2);
+    const models = modelsOf();
+    const history = historyOf('alice');
+    const states = async (userId = 'alice', h = history) => (await pipeline.gather(request(userId, h), models)).reports.map((r) => r.state);
+    expect(await states()).toEqual(['FAILED', 'TIMEOUT']);
+    await new Promise((resolve) => setTimeout(resolve, 80)); // the slow answer arrives after all
+    fail = false;
+    expect(await states()).toEqual(['OK', 'OK']);
+    expect(await states()).toEqual(['OK', 'OK']);
+    expect([flaky.runs, slow.runs]).toEqual([2, 1]);
+    await states('bob', historyOf('bob'));
+    await states('carol', historyOf('carol'));
+    expect(pipeline.sourceCache.size).toBe(2);
+    await states(); // alice was evicted (least recently used)
+    expect(flaky.runs).toBe(5);
+  });
+
+  it('is off with capacity 0', async () => {
+    const { pipeline, cf } = setup(0);
+    const history = historyOf('alice');
+    await pipeline.gather(request('alice', history), modelsOf());
+    await pipeline.gather(request('alice', history), modelsOf());
+    expect(cf.runs).toBe(2);
+  });
+});

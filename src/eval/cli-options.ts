@@ -41,7 +41,7 @@ export function parseArgv(argv: readonly string[], valueNames: readonly string[]
   return { positional, options, flags };
 }
 
-export const DATASET_OPTIONS = ['data', 'cutoff', 'target', 'test-days', 'validation-days', 'strength'] as const;
+export const DATASET_OPTIONS = ['data', 'cutoff', 'target', 'test-days', 'validation-days', 'strength', 'skips'] as const;
 
 export const DATASET_USAGE = [
   '  --data <dir>              the dataset folder (required)',
@@ -52,6 +52,7 @@ export const DATASET_USAGE = [
   '  --validation-days <n>     the validation slice before the cut-off (default 14)',
   '  --target artist|track     what is recommended (default artist)',
   '  --strength plays|binary   training values: play counts (default) or 1',
+  '  --skips keep|mask         mask items only skipped before the cut-off in the test ranking (default keep)',
 ];
 
 function positiveNumber(value: string | undefined, name: string): number | undefined {
@@ -71,7 +72,7 @@ export async function openDataset(name: DatasetName, options: Map<string, string
   const dir = options.get('data');
   if (!dir) throw new UsageError('--data <dir> is required');
   if (name === 'lastfm-2k') {
-    for (const o of ['cutoff', 'target', 'test-days', 'validation-days', 'strength']) {
+    for (const o of ['cutoff', 'target', 'test-days', 'validation-days', 'strength', 'skips']) {
       if (options.has(o)) throw new UsageError(`--${o} applies to spotify-history only`);
     }
     return lastfmDataset(dir);
@@ -80,6 +81,8 @@ export async function openDataset(name: DatasetName, options: Map<string, string
   if (target !== 'artist' && target !== 'track') throw new UsageError(`--target must be artist or track, got "${target}"`);
   const strength = options.get('strength') ?? 'plays';
   if (strength !== 'plays' && strength !== 'binary') throw new UsageError(`--strength must be plays or binary, got "${strength}"`);
+  const skips = options.get('skips') ?? 'keep';
+  if (skips !== 'keep' && skips !== 'mask') throw new UsageError(`--skips must be keep or mask, got "${skips}"`);
   const cutoff = options.get('cutoff') ?? 'per-user';
   try {
     parseCutoff(cutoff);
@@ -90,6 +93,7 @@ export async function openDataset(name: DatasetName, options: Map<string, string
     target,
     cutoff,
     strength,
+    maskSkips: skips === 'mask',
     testDays: positiveNumber(options.get('test-days'), 'test-days'),
     validationDays: positiveNumber(options.get('validation-days'), 'validation-days'),
   });

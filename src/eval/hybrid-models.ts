@@ -1,10 +1,14 @@
 /**
- * The hybrid recommender and its own sources (social, tags, user-knn, rp3beta) as {@link ModelSpec}s. They
- * need the dataset's side data (friend graph, tag assignments), so their specs are bound to the
+ * The hybrid recommender and its own sources (social, tags, user-knn, rp3beta, recent-knn,
+ * recent-als) as {@link ModelSpec}s. They need the dataset's side data (friend graph, tag
+ * assignments, listening history), so their specs are bound to the
  * dataset by the runner (`bind`) before use; the hybrid is stacked (the runner hands it
  * { train, validation } in a `fitStacked` step before the final fit, never test).
  */
-import { HYBRID_DEFAULTS, type HybridParams, HybridRecommender, tagProfilesOf } from '../models/hybrid/hybrid.js';
+import { ImplicitALS } from '../models/cf/als.js';
+import { ItemKnnRecommender, type ItemKnnWeighting } from '../models/cf/item-knn.js';
+import { HYBRID_ALS, HYBRID_DEFAULTS, type HybridParams, HybridRecommender, tagProfilesOf } from '../models/hybrid/hybrid.js';
+import { RecentAlsSource, RecentKnnSource } from '../models/hybrid/recent.js';
 import type { SideData } from '../models/hybrid/side-data.js';
 import { SOCIAL_DEFAULTS, SocialRecommender } from '../models/hybrid/social.js';
 import { TAG_DEFAULTS, TagRecommender } from '../models/hybrid/tags.js';
@@ -15,7 +19,7 @@ import type { Recommender, TrainProgress } from '../models/cf/recommender.js';
 import type { EvalDataset } from './runner.js';
 import type { GridSpec, ModelSpec, Params } from './tuning.js';
 
-export const HYBRID_MODEL_NAMES = ['hybrid', 'social', 'tags', 'user-knn', 'rp3beta'] as const;
+export const HYBRID_MODEL_NAMES = ['hybrid', 'social', 'tags', 'user-knn', 'rp3beta', 'recent-knn', 'recent-als'] as const;
 export type HybridModelName = (typeof HYBRID_MODEL_NAMES)[number];
 
 export function isHybridModelName(name: string): name is HybridModelName {
@@ -25,13 +29,27 @@ export function isHybridModelName(name: string): name is HybridModelName {
 export const HYBRID_GRIDS: Record<HybridModelName, { full: GridSpec; quick: GridSpec }> = {
   // One point: the ranker's own hyperparameters (depth, trees) are chosen inside fitStacked on
   // an inner split of the validation users; the sources use the lab's ALS choice (α 16, λ 50).
-  hybrid: { full: { values: {} }, quick: { fixed: { candidates: 50, depths: '4', trees: 100 }, values: {} } },
+  hybrid: { full: { values: {} }, quick: { fixed: { candidates: 50, trees: 100, windows: 1 }, values: {} } },
   social: { full: { values: { floor: [0, 0.05, 0.3] } }, quick: { values: { floor: [0.05] } } },
   tags: { full: { values: { ownWeight: [0, 0.5, 2] } }, quick: { values: { ownWeight: [0.5] } } },
   // The hybrid's two extra collaborative sources, as rows of their own.
   'user-knn': { full: { values: { k: [40, 80, 160] } }, quick: { values: { k: [80] } } },
   rp3beta: { full: { values: { beta: [0.3, 0.5, 0.7] } }, quick: { values: { beta: [0.5] } } },
+  // The listening-history sources (temporal data), with the hybrid's item-kNN and ALS settings.
+  'recent-knn': { full: { values: {} }, quick: { values: {} } },
+  'recent-als': { full: { values: {} }, quick: { values: {} } },
 };
+
+/** The recent-plays sources take the hybrid's item-kNN and ALS settings. */
+const RECENT_DEFAULTS: Readonly<Params> = Object.freeze({
+  knnK: HYBRID_DEFAULTS.knnK,
+  knnWeighting: HYBRID_DEFAULTS.knnWeighting,
+  knnShrink: HYBRID_DEFAULTS.knnShrink,
+  alsFactors: HYBRID_DEFAULTS.alsFactors,
+  alsAlpha: HYBRID_DEFAULTS.alsAlpha,
+  alsLambda: HYBRID_DEFAULTS.alsLambda,
+  alsIterations: HYBRID_DEFAULTS.alsIterations,
+});
 
 const DEFAULTS: Record<HybridModelName, Readonly<Params>> = {
   hybrid: HYBRID_DEFAULTS as unknown as Params,
@@ -39,6 +57,8 @@ const DEFAULTS: Record<HybridModelName, Readonly<Params>> = {
   tags: TAG_DEFAULTS as unknown as Params,
   'user-knn': USER_KNN_DEFAULTS as unknown as Params,
   rp3beta: RP3_DEFAULTS as unknown as Params,
+  'recent-knn': RECENT_DEFAULTS,
+  'recent-als': RECENT_DEFAULTS,
 };
 
 /** Builds the source lazily: tag profiles need the matrix shape, known at fit. */
@@ -61,6 +81,36 @@ class LazyTags implements Recommender {
   }
 }
 
+/** A recent-plays source on its own: fits the model it reuses (item-kNN or ALS), then scores from the recent plays. */
+class LazyRecent implements Recommender {
+  private inner: Recommender | undefined;
+  constructor(
+    readonly name: 'recent-knn' | 'recent-als',
+    private readonly side: SideData,
+    private readonly params: Params,
+    private readonly seed: number,
+  ) {}
+  async fit(train: InteractionMatrix, onProgress?: TrainProgress): Promise<void> {
+    const listening = this.side.listening?.(train);
+    if (!listening) throw new RangeError(`${this.name}: the dataset has no listening history`);
+    const p = { ...HYBRID_DEFAULTS, ...this.params };
+    if (this.name === 'recent-knn') {
+      const knn = new ItemKnnRecommender({ k: p.knnK, weighting: p.knnWeighting as ItemKnnWeighting, shrink: p.knnShrink });
+      await knn.fit(train, onProgress);
+      this.inner = new RecentKnnSource(knn, listening.recent);
+    } else {
+      const als = new ImplicitALS({ ...HYBRID_ALS, factors: p.alsFactors, alpha: p.alsAlpha, lambda: p.alsLambda, iterations: p.alsIterations, seed: this.seed });
+      await als.fit(train, onProgress);
+      this.inner = new RecentAlsSource(als, listening.recent);
+    }
+    await this.inner.fit(train);
+  }
+  scoreUsers(users: Int32Array, out: Float32Array): void {
+    if (!this.inner) throw new Error(`${this.name}: fit first`);
+    this.inner.scoreUsers(users, out);
+  }
+}
+
 function create(name: HybridModelName, side: SideData, params: Params, seed: number): Recommender {
   switch (name) {
     case 'hybrid':
@@ -74,6 +124,9 @@ function create(name: HybridModelName, side: SideData, params: Params, seed: num
       return new UserKnnRecommender(params);
     case 'rp3beta':
       return new Rp3BetaRecommender(params);
+    case 'recent-knn':
+    case 'recent-als':
+      return new LazyRecent(name, side, params, seed);
   }
 }
 

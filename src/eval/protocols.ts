@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LASTFM_FRIENDS_FILE, LASTFM_TAGS_FILE, loadLastfmSide } from '../models/hybrid/side-data.js';
 import { loadLastfm2k, loadSpotifyListens, type SpotifyTarget } from './datasets.js';
 import type { EvalDataset } from './runner.js';
-import { DEFAULT_TEMPORAL, type TemporalSplitOptions, randomEvalSplit, temporalSplit } from './split.js';
+import { DEFAULT_TEMPORAL, RECENT_DAYS, type TemporalSplitOptions, listeningContextOf, randomEvalSplit, temporalSplit } from './split.js';
 
 export const DATASETS = ['lastfm-2k', 'spotify-history'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -46,6 +46,8 @@ export interface SpotifyProtocolOptions {
   testDays?: number;
   validationDays?: number;
   strength?: 'binary' | 'plays';
+  /** Mask the items skipped before the cut-off in the test ranking too (see TemporalSplitOptions.maskSkips). */
+  maskSkips?: boolean;
 }
 
 export function parseCutoff(value: string): number | 'per-user' {
@@ -67,6 +69,7 @@ export async function spotifyDataset(dir: string, options: SpotifyProtocolOption
     validationDays: options.validationDays ?? DEFAULT_TEMPORAL.validationDays,
     skipMs: DEFAULT_TEMPORAL.skipMs,
     strength: options.strength ?? DEFAULT_TEMPORAL.strength,
+    maskSkips: options.maskSkips ?? false,
   };
   let first = Infinity;
   let last = -Infinity;
@@ -78,6 +81,8 @@ export async function spotifyDataset(dir: string, options: SpotifyProtocolOption
   // The split has no randomness: build it once, whatever the seed (seeds still vary the models).
   const made = temporalSplit(log, split);
   return {
+    // For the hybrid: per training matrix, the skips and recent plays before its cut-off.
+    side: { listening: listeningContextOf },
     name: 'spotify-history',
     protocol: {
       data: dir,
@@ -97,8 +102,11 @@ export async function spotifyDataset(dir: string, options: SpotifyProtocolOption
       training: `final models fit on all plays before the cut-off (values: ${split.strength === 'plays' ? 'number of plays' : 'binary'})`,
       ranking: `all ${options.target}s of the file`,
       validationMask: 'items played before cut-off − validation days',
-      testMask: 'items played before the cut-off (training + validation slice)',
+      testMask: split.maskSkips
+        ? 'items listened to before the cut-off: played (training + validation slice) or only skipped'
+        : 'items played before the cut-off (training + validation slice)',
       coldStart: 'users without plays before their cut-off are not evaluated',
+      sideData: `for the hybrid, per training matrix: items listened to only for < ${split.skipMs / 1000} s before its cut-off (skips) and the plays of the last ${RECENT_DAYS} days before it`,
       validationDays: split.validationDays,
       testDays: split.testDays ?? null,
       cutoff: cutoff === 'per-user' ? 'per-user' : new Date(cutoff).toISOString(),

@@ -86,15 +86,25 @@ export function tuningPart(split: EvalSplit): TuningData {
 /**
  * Fits the chosen parameters on the final training matrix and ranks the test part. A stacked
  * model (one with `fitStacked`, e.g. the hybrid, whose ranker learns from validation labels)
- * first gets `stacking` — the tuning part, train and validation only, never test — then the
- * final `fit`.
+ * first gets `stacking` — the tuning part, train and validation only, never test — and, when it
+ * asks for them, extra labelled windows made from the tuning part's training data
+ * (`stackingWindows`), then the final `fit`.
  */
 export async function testModel(
   spec: ModelSpec,
   params: Params,
   seed: number,
   test: TestData,
-  options: { ks?: readonly number[]; beyondK?: number; blockSize?: number; progress?: Progress; label?: string; stacking?: TuningData } = {},
+  options: {
+    ks?: readonly number[];
+    beyondK?: number;
+    blockSize?: number;
+    progress?: Progress;
+    label?: string;
+    stacking?: TuningData;
+    /** Extra labelled windows for a stacked model, made from the tuning part's training data (EvalSplit.stackingWindows). */
+    stackingWindows?: (count: number) => TuningData[];
+  } = {},
 ): Promise<{ metrics: Record<string, number>; users: number; seconds: { fit: number; test: number } }> {
   const progress = options.progress ?? silentProgress;
   const label = options.label ?? spec.name;
@@ -105,10 +115,16 @@ export async function testModel(
     const stacking = options.stacking;
     if (!stacking) throw new Error(`${spec.name} is a stacked model: testModel needs the tuning part (train and validation)`);
     assertTuningOnly(stacking);
-    await model.fitStacked({ train: stacking.train, validation: stacking.validation }, (done, total) => {
-      if (total !== shownTotal) progress.start(`${label} · stacked fit`, (shownTotal = total));
-      progress.update(done);
-    });
+    const windows = model.stackingWindows > 0 && options.stackingWindows ? options.stackingWindows(model.stackingWindows) : [];
+    for (const w of windows) assertTuningOnly(w);
+    await model.fitStacked(
+      { train: stacking.train, validation: stacking.validation },
+      (done, total) => {
+        if (total !== shownTotal) progress.start(`${label} · stacked fit`, (shownTotal = total));
+        progress.update(done);
+      },
+      windows.map((w) => ({ train: w.train, validation: w.validation })),
+    );
     shownTotal = -1;
   }
   await model.fit(test.train, (done, total) => {
@@ -149,7 +165,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
       const t0 = performance.now();
       const tuned: TuningResult = await tuneModel(tuningPart(split), spec, seed, { metric: options.metric, blockSize: options.blockSize, progress, label });
       const tuningSeconds = (performance.now() - t0) / 1000;
-      const tested = await testModel(spec, tuned.best.params, seed, split.test, { ks, beyondK, blockSize: options.blockSize, progress, label, stacking: tuningPart(split) });
+      const tested = await testModel(spec, tuned.best.params, seed, split.test, { ks, beyondK, blockSize: options.blockSize, progress, label, stacking: tuningPart(split), stackingWindows: split.stackingWindows });
       const run: ModelRun = {
         params: tuned.best.params,
         fullParams: spec.describe?.(tuned.best.params, seed),

@@ -67,6 +67,14 @@ export interface EvalSplit {
   readonly test: TestData;
   /** Counts describing the split, for the report. */
   readonly stats: Record<string, number>;
+  /**
+   * More labelled data for stacked models (a learned ranker), made from the tuning part's
+   * training data only — never validation or test cells: `count` pairs of a training matrix
+   * and items held out from it, shaped like the validation part. Random split: folds of each
+   * user's training items; temporal split: the validation rule applied 1, 2, … validation
+   * slices earlier. Every cell of every matrix returned is a cell of `tuning.train`.
+   */
+  readonly stackingWindows?: (count: number) => TuningData[];
 }
 
 /** Binary user–item pairs (duplicates allowed; they collapse). */
@@ -144,6 +152,7 @@ export function randomEvalSplit(data: PairData, seed: number, ratios: readonly n
     items: s.items,
     tuning: { train: s.train, validation: s.validation },
     test: { train: s.train, exclude: [s.train, s.validation], target: s.test },
+    stackingWindows: (count) => randomStackingFolds(s.train, s.validation, seed, count),
     stats: {
       users: s.users.size,
       items: s.items.size,
@@ -154,6 +163,35 @@ export function randomEvalSplit(data: PairData, seed: number, ratios: readonly n
       usersWithTest: usersWithItems(s.test),
     },
   };
+}
+
+/**
+ * `count` folds of the training matrix for stacking: per user, the training items in a seeded
+ * order (a stream derived from the seed and the user index); fold k holds out the k-th run of m
+ * items, m = the user's number of validation items (so the folds are shaped like validation),
+ * when the user keeps at least two training items and has a k-th run; the rest trains.
+ */
+export function randomStackingFolds(train: InteractionMatrix, validation: InteractionMatrix, seed: number, count: number): TuningData[] {
+  const root = new Rng(seed, 'eval/stacking-folds');
+  const orders: number[][] = [];
+  for (let u = 0; u < train.users; u++) {
+    const items = Array.from(train.indices.subarray(train.indptr[u], train.indptr[u + 1]));
+    if (items.length > 0) root.fork(u).shuffle(items);
+    orders.push(items);
+  }
+  const folds: TuningData[] = [];
+  for (let k = 0; k < count; k++) {
+    const kept: Triple[] = [];
+    const held: Triple[] = [];
+    for (let u = 0; u < train.users; u++) {
+      const items = orders[u];
+      const m = validation.indptr[u + 1] - validation.indptr[u];
+      const hold = m > 0 && items.length - m >= 2 && (k + 1) * m <= items.length;
+      items.forEach((item, r) => (hold && r >= k * m && r < (k + 1) * m ? held : kept).push({ user: u, item, value: 1 }));
+    }
+    folds.push({ train: buildMatrix(train.users, train.items, kept), validation: buildMatrix(train.users, train.items, held) });
+  }
+  return folds;
 }
 
 export function usersWithItems(m: InteractionMatrix): number {
@@ -189,9 +227,110 @@ export interface TemporalSplitOptions {
   skipMs: number;
   /** Training cell values: 1 per item, or the number of plays. */
   strength: 'binary' | 'plays';
+  /**
+   * Also mask, in the test ranking, the items a user listened to before the cut-off only
+   * briefly (skips): they can never be test items (those were never listened to before), so
+   * ranking them only wastes places. Off by default (the published protocol masks plays only).
+   */
+  maskSkips?: boolean;
 }
 
 export const DEFAULT_TEMPORAL: TemporalSplitOptions = { cutoff: 'per-user', testDays: 28, validationDays: 14, skipMs: 30_000, strength: 'plays' };
+
+/**
+ * What a listening log knows about a training matrix's users beyond the matrix itself, as of
+ * that matrix's cut-off (never later): the items each user listened to only briefly (skips:
+ * every listen shorter than `skipMs`, and no longer one, before the cut-off), and the plays of
+ * the last `recentDays` before the cut-off (play counts). A temporal split registers one per
+ * training matrix it makes (tuning, final, stacking windows); `listeningContextOf(train)` finds it.
+ */
+export interface ListeningContext {
+  readonly skips: InteractionMatrix;
+  readonly recent: InteractionMatrix;
+  readonly recentDays: number;
+}
+
+export const RECENT_DAYS = 28;
+
+const listeningContexts = new WeakMap<InteractionMatrix, () => ListeningContext>();
+
+/** The listening context registered for a training matrix of a temporal split, if any. */
+export function listeningContextOf(train: InteractionMatrix): ListeningContext | undefined {
+  return listeningContexts.get(train)?.();
+}
+
+/** Registers, lazily, the listening context of `train`, whose cut-off for user u is `cutoffOf(u)`. */
+function registerListening(train: InteractionMatrix, log: ListenLog, cutoffOf: (u: number) => number, skipMs: number): void {
+  let made: ListeningContext | undefined;
+  listeningContexts.set(train, () => {
+    if (made) return made;
+    const nUsers = log.users.size;
+    const nItems = log.items.size;
+    const played = new Set<number>();
+    const listened = new Set<number>();
+    const recent: Triple[] = [];
+    for (let k = 0; k < log.user.length; k++) {
+      const u = log.user[k];
+      const t = log.time[k];
+      const c = cutoffOf(u);
+      if (!(t < c)) continue;
+      const key = u * nItems + log.item[k];
+      listened.add(key);
+      if (log.msPlayed[k] >= skipMs) {
+        played.add(key);
+        if (t >= c - RECENT_DAYS * DAY_MS) recent.push({ user: u, item: log.item[k], value: 1 });
+      }
+    }
+    const skips: Triple[] = [];
+    for (const key of listened) if (!played.has(key)) skips.push({ user: Math.floor(key / nItems), item: key % nItems, value: 1 });
+    const m = buildMatrix(nUsers, nItems, skips);
+    m.values.fill(1);
+    made = { skips: m, recent: buildMatrix(nUsers, nItems, recent), recentDays: RECENT_DAYS };
+    return made;
+  });
+}
+
+/**
+ * The validation rule applied k = 1..count validation slices earlier: window k trains on the
+ * plays before c − (k + 1)·V and holds out the items first listened to in [c − (k + 1)·V,
+ * c − k·V) with a play there (V = validationDays, c = the user's cut-off); users without
+ * plays before the window are left out. All of it lies before c − V: inside the tuning part's
+ * training plays.
+ */
+export function temporalStackingWindows(log: ListenLog, cutoff: Float64Array, options: TemporalSplitOptions, count: number): TuningData[] {
+  const { validationDays, skipMs, strength } = options;
+  const nItems = log.items.size;
+  const nUsers = log.users.size;
+  const first = new Map<number, number>();
+  for (let k = 0; k < log.user.length; k++) {
+    const c = log.user[k] * nItems + log.item[k];
+    const t = first.get(c);
+    if (t === undefined || log.time[k] < t) first.set(c, log.time[k]);
+  }
+  const windows: TuningData[] = [];
+  for (let w = 1; w <= count; w++) {
+    const trainTriples: Triple[] = [];
+    const held = new Map<number, Triple>();
+    for (let k = 0; k < log.user.length; k++) {
+      if (log.msPlayed[k] < skipMs) continue;
+      const u = log.user[k];
+      const start = cutoff[u] - (w + 1) * validationDays * DAY_MS;
+      const end = cutoff[u] - w * validationDays * DAY_MS;
+      const t = log.time[k];
+      if (t < start) trainTriples.push({ user: u, item: log.item[k], value: 1 });
+      else if (t < end) {
+        const c = u * nItems + log.item[k];
+        if ((first.get(c) as number) >= start) held.set(c, { user: u, item: log.item[k], value: 1 });
+      }
+    }
+    const train = buildMatrix(nUsers, nItems, trainTriples);
+    if (strength === 'binary') train.values.fill(1);
+    registerListening(train, log, (u) => cutoff[u] - (w + 1) * validationDays * DAY_MS, skipMs);
+    const known = [...held.values()].filter((t) => train.indptr[t.user + 1] > train.indptr[t.user]);
+    windows.push({ train, validation: buildMatrix(nUsers, nItems, known) });
+  }
+  return windows;
+}
 
 export function temporalSplit(log: ListenLog, options: TemporalSplitOptions): EvalSplit {
   const { validationDays, skipMs, strength } = options;
@@ -258,6 +397,8 @@ export function temporalSplit(log: ListenLog, options: TemporalSplitOptions): Ev
   };
   const tuning = { train: trainMatrix(tuneTrain), validation: buildMatrix(nUsers, nItems, validation.values()) };
   const train = trainMatrix(finalTrain);
+  registerListening(tuning.train, log, validStart, skipMs);
+  registerListening(train, log, (u) => cutoff[u], skipMs);
 
   // Cold-start users (nothing to train on before their cut-off) are not evaluated.
   const known = (m: InteractionMatrix) => (t: Triple) => m.indptr[t.user + 1] > m.indptr[t.user];
@@ -275,7 +416,8 @@ export function temporalSplit(log: ListenLog, options: TemporalSplitOptions): Ev
     users: log.users,
     items: log.items,
     tuning: { train: tuning.train, validation: valid },
-    test: { train, exclude: [train], target },
+    test: { train, exclude: options.maskSkips ? [train, listeningContextOf(train)?.skips as InteractionMatrix] : [train], target },
+    stackingWindows: (count) => temporalStackingWindows(log, cutoff, options, count),
     stats: {
       users: nUsers,
       items: nItems,

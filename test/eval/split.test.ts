@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdIndex, type InteractionMatrix } from '../../src/models/cf/matrix.js';
-import { DAY_MS, type ListenLog, randomEvalSplit, randomSplit, recboleSplitCounts, temporalSplit } from '../../src/eval/split.js';
+import { DAY_MS, type ListenLog, listeningContextOf, randomEvalSplit, randomSplit, recboleSplitCounts, temporalSplit } from '../../src/eval/split.js';
 import { syntheticPairs } from './helpers.js';
 
 function rowOf(m: InteractionMatrix, u: number): number[] {
@@ -74,6 +74,36 @@ describe('randomSplit', () => {
     expect(Array.from(randomSplit(reversed, 4).test.indices)).toEqual(Array.from(randomSplit(data, 4).test.indices));
   });
 
+  it('stacking folds hold out validation-sized runs of training items, never anything else', () => {
+    const s = randomEvalSplit(data, 5);
+    const folds = s.stackingWindows?.(3) ?? [];
+    expect(folds).toHaveLength(3);
+    const train = s.tuning.train;
+    for (let u = 0; u < train.users; u++) {
+      const trainRow = new Set(rowOf(train, u));
+      const m = rowOf(s.tuning.validation, u).length;
+      const heldSoFar = new Set<number>();
+      for (const fold of folds) {
+        const kept = rowOf(fold.train, u);
+        const held = rowOf(fold.validation, u);
+        // Every cell comes from the training part; a fold splits the user's training items.
+        for (const i of [...kept, ...held]) expect(trainRow.has(i)).toBe(true);
+        expect(new Set([...kept, ...held])).toEqual(trainRow);
+        expect(kept.filter((i) => held.includes(i))).toEqual([]);
+        if (held.length > 0) {
+          expect(held.length).toBe(m);
+          expect(kept.length).toBeGreaterThanOrEqual(2);
+        }
+        // Folds hold out different items.
+        for (const i of held) expect(heldSoFar.has(i)).toBe(false);
+        for (const i of held) heldSoFar.add(i);
+      }
+    }
+    expect(folds[0].validation.indices.length).toBeGreaterThan(0);
+    // Deterministic per seed.
+    expect(Array.from(s.stackingWindows?.(1)[0].validation.indices ?? [])).toEqual(Array.from(folds[0].validation.indices));
+  });
+
   it('in the evaluation layout, test masks train and validation', () => {
     const s = randomEvalSplit(data, 1);
     expect(s.test.exclude).toEqual([s.tuning.train, s.tuning.validation]);
@@ -142,5 +172,55 @@ describe('temporalSplit', () => {
     expect(rowOf(s.test.train, 0)).toEqual([0, 1, 3]);
     // user 2: last day 65 → cut-off 62; trained on item 1, tests item 5
     expect(rowOf(s.test.target, 2)).toEqual([5]);
+  });
+
+  it('registers, per training matrix, the skips and recent plays before its own cut-off only', () => {
+    const s = temporalSplit(log, { cutoff: day(60), validationDays: 14, skipMs: 30_000, strength: 'plays' });
+    const final = listeningContextOf(s.test.train);
+    const tuning = listeningContextOf(s.tuning.train);
+    expect(final && tuning).toBeTruthy();
+    // Item 2 was skipped on day 3 (before both cut-offs) and played only after the cut-off.
+    expect(rowOf(final!.skips, 0)).toEqual([2]);
+    expect(rowOf(tuning!.skips, 0)).toEqual([2]);
+    // Nothing after the cut-off: item 5's skip (day 64) is not there, nor any test item.
+    for (let u = 0; u < 3; u++) for (const i of rowOf(s.test.target, u)) expect(rowOf(final!.skips, u).concat(rowOf(final!.recent, u))).not.toContain(i);
+    // Recent = plays in the 28 days before the cut-off: days 52 and 53 for user 0 (cut-off 60).
+    expect(rowOf(final!.recent, 0)).toEqual([0, 3]);
+    // Before the tuning cut-off (day 46) user 0's last plays were on days 1–2: none recent.
+    expect(rowOf(tuning!.recent, 0)).toEqual([]);
+    expect(listeningContextOf(s.test.target)).toBeUndefined();
+  });
+
+  it('stacking windows apply the validation rule earlier, inside the tuning training plays', () => {
+    const s = temporalSplit(log, { cutoff: day(60), validationDays: 14, skipMs: 30_000, strength: 'plays' });
+    const [w1, w2] = s.stackingWindows?.(2) ?? [];
+    // Window 1: train before day 32, held out = new items first heard in [32, 46): none for this log.
+    expect(w1.validation.indices.length).toBe(0);
+    expect(rowOf(w1.train, 0)).toEqual([0, 1]);
+    // Window 2: train before day 18: user 0's plays of days 1–2.
+    expect(rowOf(w2.train, 0)).toEqual([0, 1]);
+    for (const w of [w1, w2]) {
+      for (const m of [w.train, w.validation]) {
+        for (let u = 0; u < 3; u++) for (const i of rowOf(m, u)) expect(rowOf(s.tuning.train, u)).toContain(i);
+      }
+      expect(listeningContextOf(w.train)).toBeTruthy();
+    }
+  });
+
+  it('a stacking window holds out the items first heard in it', () => {
+    // user 0 plays item 0 early, item 1 first on day 40 (window 1 of cut-off 60: [32, 46)), again on day 50.
+    const small: ListenLog = {
+      users: IdIndex.from(['a']),
+      items: IdIndex.from(['i0', 'i1', 'i2']),
+      user: Int32Array.from([0, 0, 0, 0]),
+      item: Int32Array.from([0, 1, 1, 2]),
+      time: Float64Array.from([day(1), day(40), day(50), day(61)]),
+      msPlayed: Float64Array.from([200_000, 200_000, 200_000, 200_000]),
+    };
+    const s = temporalSplit(small, { cutoff: day(60), validationDays: 14, skipMs: 30_000, strength: 'plays' });
+    const [w1] = s.stackingWindows?.(1) ?? [];
+    expect(rowOf(w1.train, 0)).toEqual([0]);
+    expect(rowOf(w1.validation, 0)).toEqual([1]);
+    expect(rowOf(s.tuning.validation, 0)).toEqual([]); // item 1 was heard before the validation slice
   });
 });

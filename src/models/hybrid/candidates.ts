@@ -26,6 +26,13 @@ export interface Context {
   otherTags(u: number, i: number): number;
 }
 
+/** More features per (user, candidate), computed from the fitted sources and the training data. */
+export interface ExtraFeatures {
+  readonly names: readonly string[];
+  /** Writes names.length values per candidate of `items`, row-major, into `out`. */
+  fill(u: number, items: readonly number[], out: Float32Array): void;
+}
+
 export interface CandidateBlock {
   readonly users: Int32Array;
   /** Candidates of users[b] are items[offsets[b] .. offsets[b+1]). */
@@ -36,7 +43,7 @@ export interface CandidateBlock {
   readonly numFeatures: number;
 }
 
-export function featureNames(sources: readonly Source[]): string[] {
+export function featureNames(sources: readonly Source[], extra?: ExtraFeatures): string[] {
   return [
     ...sources.map((s) => `${s.name}:score`),
     ...sources.map((s) => `${s.name}:rank`),
@@ -47,6 +54,7 @@ export function featureNames(sources: readonly Source[]): string[] {
     'user:friends',
     'item:popularity',
     'item:otherTags',
+    ...(extra?.names ?? []),
   ];
 }
 
@@ -60,15 +68,27 @@ export function generateCandidates(
   items: number,
   masks: readonly InteractionMatrix[],
   perSource: number,
+  extra?: ExtraFeatures,
 ): CandidateBlock {
   const S = sources.length;
-  const numFeatures = featureNames(sources).length;
+  const numFeatures = featureNames(sources, extra).length;
+  const E = extra?.names.length ?? 0;
+  let extraOut = new Float32Array(0);
   const buffers = sources.map(() => new Float32Array(SUB_BLOCK * items));
   const masked = new Uint8Array(items);
   const rankOf = sources.map(() => new Int32Array(items).fill(-1));
   const offsets = new Int32Array(users.length + 1);
   const outItems: number[] = [];
-  const outFeatures: number[] = [];
+  let outFeatures = new Float32Array(1 << 16);
+  let used = 0;
+  const push = (v: number): void => {
+    if (used === outFeatures.length) {
+      const grown = new Float32Array(outFeatures.length * 2);
+      grown.set(outFeatures);
+      outFeatures = grown;
+    }
+    outFeatures[used++] = v;
+  };
   const maxScore = new Float64Array(S);
   const meanScore = new Float64Array(S);
   const sdScore = new Float64Array(S);
@@ -105,23 +125,33 @@ export function generateCandidates(
         meanScore[s] = mean;
         sdScore[s] = Math.sqrt(Math.max(0, union.length > 0 ? sq / union.length - mean * mean : 0)) + 1e-9;
       }
-      for (const i of union) {
+      if (E > 0 && extra) {
+        if (extraOut.length < union.length * E) extraOut = new Float32Array(union.length * E * 2);
+        extra.fill(u, union, extraOut);
+      }
+      for (let c = 0; c < union.length; c++) {
+        const i = union[c];
         outItems.push(i);
         let proposed = 0;
-        for (let s = 0; s < S; s++) outFeatures.push(buffers[s][b * items + i]);
+        for (let s = 0; s < S; s++) push(buffers[s][b * items + i]);
         for (let s = 0; s < S; s++) {
           const r = rankOf[s][i];
           if (r >= 0) proposed++;
-          outFeatures.push(r >= 0 ? r : perSource);
+          push(r >= 0 ? r : perSource);
         }
-        for (let s = 0; s < S; s++) outFeatures.push(buffers[s][b * items + i] - maxScore[s]);
-        for (let s = 0; s < S; s++) outFeatures.push((buffers[s][b * items + i] - meanScore[s]) / sdScore[s]);
-        outFeatures.push(proposed, Math.log1p(context.activity(u)), Math.log1p(context.friends(u)), Math.log1p(context.popularity(i)), Math.log1p(context.otherTags(u, i)));
+        for (let s = 0; s < S; s++) push(buffers[s][b * items + i] - maxScore[s]);
+        for (let s = 0; s < S; s++) push((buffers[s][b * items + i] - meanScore[s]) / sdScore[s]);
+        push(proposed);
+        push(Math.log1p(context.activity(u)));
+        push(Math.log1p(context.friends(u)));
+        push(Math.log1p(context.popularity(i)));
+        push(Math.log1p(context.otherTags(u, i)));
+        for (let e = 0; e < E; e++) push(extraOut[c * E + e]);
       }
       for (const i of union) for (let s = 0; s < S; s++) rankOf[s][i] = -1;
       for (const m of masks) for (let k = m.indptr[u]; k < m.indptr[u + 1]; k++) masked[m.indices[k]] = 0;
       offsets[start + b + 1] = outItems.length;
     }
   }
-  return { users, offsets, items: Int32Array.from(outItems), features: Float32Array.from(outFeatures), numFeatures };
+  return { users, offsets, items: Int32Array.from(outItems), features: outFeatures.slice(0, used), numFeatures };
 }

@@ -2,16 +2,20 @@
  * The hybrid recommender: several train-fitted sources propose candidates (candidates.ts), a
  * LambdaMART ranker orders them. It is a *stacked* model:
  *
- * 1. `fitStacked({ train, validation })`: fit the sources on `train`; generate candidates for
- *    the users with validation items (training items excluded); label a candidate 1 when it is
- *    one of the user's validation items; split those users in two halves (seeded), train the
- *    ranker on one half for each tree depth in `depths` with early stopping on the other half
- *    (NDCG@10 counting every validation item, also those outside the candidates), keep the best
- *    depth and tree count, and retrain on all of them with those settings.
+ * 1. `fitStacked({ train, validation }, onProgress, windows)`: fit the sources on `train`;
+ *    generate candidates for the users with validation items (training items excluded); label a
+ *    candidate 1 when it is one of the user's validation items. `windows` (optional, from the
+ *    protocol: earlier temporal windows, or folds of the training matrix) add more labelled
+ *    lists the same way, each with the sources fitted on its own training matrix. The
+ *    validation users are split in two halves (seeded); for each tree depth in `depths` the
+ *    ranker trains on the windows and one half with early stopping on the other half (NDCG@10
+ *    counting every validation item, also those outside the candidates); the best depth and tree
+ *    count are then retrained on the windows and all validation users.
  * 2. `fit(train)`: (re)fit the sources on the final training matrix (skipped when it is the
  *    matrix `fitStacked` used).
- * 3. `scoreUsers`: candidates from the sources (training and validation items excluded), the
- *    ranker's score for them, −∞ for every other item.
+ * 3. `scoreUsers`: candidates from the sources (training and validation items excluded, and on
+ *    listening data the items the user skipped), the ranker's score for them, −∞ for every
+ *    other item.
  *
  * Without `fitStacked` (e.g. inside a plain validation grid search) the candidates are ordered by
  * reciprocal-rank fusion of the sources instead.
@@ -21,9 +25,11 @@ import { ItemKnnRecommender, type ItemKnnWeighting } from '../cf/item-knn.js';
 import type { InteractionMatrix } from '../cf/matrix.js';
 import { PopularityRecommender } from '../cf/popularity.js';
 import type { Recommender, TrainProgress } from '../cf/recommender.js';
-import { LambdaMart, type RankingData, meanNdcg } from '../ranker/lambdamart.js';
-import { type CandidateBlock, type Context, type Source, generateCandidates } from './candidates.js';
-import type { SideData } from './side-data.js';
+import { LambdaMart, type RankingData, concatRanking, meanNdcg, ndcgPerQuery } from '../ranker/lambdamart.js';
+import { type CandidateBlock, type Context, type ExtraFeatures, type Source, featureNames, generateCandidates } from './candidates.js';
+import { extraFeatures } from './features.js';
+import { RecentAlsSource, RecentKnnSource } from './recent.js';
+import type { ListeningHistory, SideData } from './side-data.js';
 import { SocialRecommender } from './social.js';
 import { TagProfiles, TagRecommender } from './tags.js';
 import { Rp3BetaRecommender } from './rp3beta.js';
@@ -36,23 +42,36 @@ export interface StackingData {
 }
 
 export interface StackedRecommender extends Recommender {
-  /** Fits whatever needs held-out labels (a ranker) from validation; sources from train. */
-  fitStacked(data: StackingData, onProgress?: TrainProgress): Promise<void>;
+  /** How many extra labelled windows `fitStacked` would like from the protocol (0: none). */
+  readonly stackingWindows: number;
+  /**
+   * Fits whatever needs held-out labels (a ranker) from validation, and from `windows` (more
+   * {train, held-out} pairs made from the training data alone); sources from train.
+   */
+  fitStacked(data: StackingData, onProgress?: TrainProgress, windows?: readonly StackingData[]): Promise<void>;
 }
 
 export function isStacked(model: Recommender): model is StackedRecommender {
   return typeof (model as Partial<StackedRecommender>).fitStacked === 'function';
 }
 
+export const HYBRID_SOURCES = ['als', 'item-knn', 'user-knn', 'rp3beta', 'social', 'tags', 'popularity', 'recent-knn', 'recent-als'] as const;
+
 export interface HybridParams {
   /** Candidates proposed per source and user. */
   candidates: number;
-  /** Sources, comma-separated among als, item-knn, user-knn, rp3beta, social, tags, popularity. */
+  /**
+   * Sources, comma-separated among als, item-knn, user-knn, rp3beta, social, tags, popularity,
+   * recent-knn, recent-als. A source the data cannot feed (no friend graph, no tags, no
+   * listening history) is left out.
+   */
   sources: string;
   alsFactors: number;
   alsAlpha: number;
   alsLambda: number;
   alsIterations: number;
+  /** ALS fits (seeds seed, seed + 1, …) whose scores are averaged into the als source. */
+  alsFits: number;
   knnK: number;
   knnWeighting: string;
   knnShrink: number;
@@ -60,6 +79,14 @@ export interface HybridParams {
   rp3Beta: number;
   socialFloor: number;
   tagOwnWeight: number;
+  /** Extra feature groups, comma-separated among knn, pop, als, social (features.ts); '' for none. */
+  features: string;
+  /** On listening data, never propose items the user listened to only briefly before (skips). */
+  maskSkips: boolean;
+  /** Extra labelled windows asked of the protocol for the ranker's training (see fitStacked). */
+  windows: number;
+  /** Share of a window's negative candidates kept for the ranker (seeded; positives always kept). */
+  windowNegatives: number;
   /** Maximum trees (early stopping on the inner half picks the number). */
   trees: number;
   learningRate: number;
@@ -67,21 +94,42 @@ export interface HybridParams {
   depths: string;
   minLeaf: number;
   patience: number;
+  /** Early stopping keeps the tree count whose ±smoothing neighbourhood is best on the held-out half. */
+  smoothing: number;
+  /** Share of the lists each tree of the ranker is grown on (stochastic boosting; 1: all). */
+  rankerSubsample: number;
   /** Share of the validation users the ranker trains on during the inner selection. */
   innerShare: number;
   /** Retrain the chosen ranker on all validation users (else keep the one trained on the inner half). */
   refit: boolean;
+  /**
+   * How candidates are ordered: 'ranker' (LambdaMART), 'rrf' (reciprocal-rank fusion of the
+   * sources), or 'auto': the ranker when it beats the fusion on the held-out validation users
+   * by more than `autoMargin` standard errors (paired over users), else the fusion — a learned
+   * ranker needs enough labels to beat a fixed rule.
+   */
+  combiner: string;
+  autoMargin: number;
+  /**
+   * The sources the reciprocal-rank fusion adds up (comma-separated; those present). Default:
+   * all but popularity and user-kNN, whose lists are nearly the same popular items for
+   * everyone (see README).
+   */
+  fusion: string;
+  /** The constant k of the fusion: score = Σ 1 / (k + rank). */
+  fusionK: number;
   seed: number;
   threads: number | string;
 }
 
 export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   candidates: 50,
-  sources: 'als,item-knn,user-knn,rp3beta,social,tags,popularity',
+  sources: 'als,item-knn,user-knn,rp3beta,social,tags,popularity,recent-knn,recent-als',
   alsFactors: 64,
   alsAlpha: 16,
   alsLambda: 50,
   alsIterations: 15,
+  alsFits: 1,
   knnK: 200,
   knnWeighting: 'tfidf',
   knnShrink: 5,
@@ -89,16 +137,29 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   rp3Beta: 0.5,
   socialFloor: 0.05,
   tagOwnWeight: 0.5,
+  features: '',
+  maskSkips: true,
+  windows: 6,
+  windowNegatives: 0.25,
   trees: 300,
   learningRate: 0.1,
-  depths: '3,5',
+  depths: '3',
   minLeaf: 50,
-  patience: 30,
+  patience: 50,
+  smoothing: 10,
+  rankerSubsample: 0.5,
   innerShare: 0.5,
   refit: true,
+  combiner: 'auto',
+  autoMargin: 2,
+  fusion: 'als,item-knn,rp3beta,social,tags,recent-knn,recent-als',
+  fusionK: 60,
   seed: 1,
   threads: 'auto',
 });
+
+/** The ALS settings every hybrid ALS fit shares (the lab's validation choice on Last.fm 2K besides factors, α, λ and iterations). */
+export const HYBRID_ALS = Object.freeze({ confidence: 'log' as const, epsilon: 1, regScaling: 'none' as const, unobservedWeight: 1 });
 
 const tagProfileCache = new WeakMap<object, TagProfiles>();
 
@@ -113,12 +174,55 @@ export function tagProfilesOf(side: SideData, users: number, items: number): Tag
   return p;
 }
 
-/** Seeded hash in [0, 1) of (seed, user), for the inner split. */
-function userHash(seed: number, u: number): number {
-  let h = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(u + 1, 0xc2b2ae35)) >>> 0;
+/** Mean score of several fits of one model (e.g. ALS from different seeds): less seed noise. */
+export class AveragedRecommender implements Recommender {
+  private items = 0;
+  constructor(
+    readonly name: string,
+    readonly models: readonly Recommender[],
+  ) {}
+  async fit(train: InteractionMatrix, onProgress?: TrainProgress): Promise<void> {
+    this.items = train.items;
+    for (let m = 0; m < this.models.length; m++) {
+      await this.models[m].fit(train);
+      onProgress?.(m + 1, this.models.length);
+    }
+  }
+  scoreUsers(users: Int32Array, out: Float32Array): void {
+    const size = users.length * this.items;
+    const tmp = new Float32Array(size);
+    out.fill(0, 0, size);
+    for (const m of this.models) {
+      m.scoreUsers(users, tmp);
+      for (let k = 0; k < size; k++) out[k] += tmp[k];
+    }
+    const inv = 1 / this.models.length;
+    for (let k = 0; k < size; k++) out[k] *= inv;
+  }
+}
+
+function alsOf(model: Recommender | undefined): ImplicitALS | undefined {
+  if (model instanceof ImplicitALS) return model;
+  if (model instanceof AveragedRecommender && model.models[0] instanceof ImplicitALS) return model.models[0];
+  return undefined;
+}
+
+/** Seeded hash in [0, 1) of (seed, a, b), for the inner split and the negative samples. */
+function hash01(seed: number, a: number, b = 0): number {
+  let h = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(a + 1, 0xc2b2ae35) ^ Math.imul(b + 1, 0x27d4eb2f)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
   return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}
+
+/** Sources fitted on one training matrix, with what candidate generation needs around them. */
+interface SourceSet {
+  readonly train: InteractionMatrix;
+  readonly sources: Source[];
+  readonly context: Context;
+  readonly extra: ExtraFeatures | undefined;
+  /** Besides the training items, never proposed (skips on listening data). */
+  readonly masks: InteractionMatrix[];
 }
 
 export interface StackReport {
@@ -127,10 +231,17 @@ export interface StackReport {
   rows: number;
   positivesInCandidates: number;
   validationItems: number;
+  /** Per extra window: lists (users with a labelled candidate), held-out items, positives among the candidates. */
+  windows: { lists: number; items: number; positivesInCandidates: number; rows: number }[];
   perDepth: { depth: number; trees: number; ndcg: number }[];
+  /** Held-out half: the chosen ranker against the reciprocal-rank fusion, paired over users. */
+  versusFusion: { ranker: number; fusion: number; meanDifference: number; standardError: number; users: number };
+  /** 'ranker' or 'rrf'. */
+  combiner: string;
   /** NDCG@10 of each source alone on the held-out half of the validation users. */
   sourceNdcg: Record<string, number>;
   chosen: { depth: number; trees: number };
+  features: string[];
   /** Source fits and candidate generation. */
   candidateSeconds: number;
   seconds: number;
@@ -139,11 +250,9 @@ export interface StackReport {
 export class HybridRecommender implements StackedRecommender {
   readonly name = 'hybrid';
   readonly params: HybridParams;
-  private sources: Source[] = [];
-  private train: InteractionMatrix | undefined;
+  private set: SourceSet | undefined;
   private validation: InteractionMatrix | undefined;
   private ranker: LambdaMart | undefined;
-  private context: Context | undefined;
   /** Filled by fitStacked. */
   report: StackReport | undefined;
 
@@ -152,34 +261,49 @@ export class HybridRecommender implements StackedRecommender {
     private readonly side: SideData = {},
   ) {
     this.params = { ...HYBRID_DEFAULTS, ...params };
+    for (const name of this.sourceNames()) {
+      if (!(HYBRID_SOURCES as readonly string[]).includes(name)) throw new RangeError(`hybrid: unknown source "${name}" (${HYBRID_SOURCES.join(', ')})`);
+    }
   }
 
-  async fit(train: InteractionMatrix, onProgress?: TrainProgress): Promise<void> {
-    if (train === this.train) return;
+  get stackingWindows(): number {
+    return Math.max(0, Math.floor(this.params.windows));
+  }
+
+  private sourceNames(): string[] {
+    return this.params.sources
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
+  /** Fits every source on `train` (seeds offset by `seedOffset`, so that windows get their own draws). */
+  private async buildSources(train: InteractionMatrix, seedOffset: number, onProgress?: TrainProgress): Promise<SourceSet> {
     const p = this.params;
-    const names = p.sources.split(',').map((s) => s.trim()).filter(Boolean);
-    const sources: Source[] = [];
+    const seed = p.seed + seedOffset;
     const tagProfiles = tagProfilesOf(this.side, train.users, train.items);
-    let social: SocialRecommender | undefined;
-    for (const name of names) {
+    const listening: ListeningHistory | undefined = this.side.listening?.(train);
+    const sources: Source[] = [];
+    const late: (() => void)[] = [];
+    for (const name of this.sourceNames()) {
       switch (name) {
-        case 'als':
-          sources.push({
-            name,
-            model: new ImplicitALS({
-              factors: p.alsFactors,
-              alpha: p.alsAlpha,
-              lambda: p.alsLambda,
-              iterations: p.alsIterations,
-              confidence: 'log',
-              epsilon: 1,
-              regScaling: 'none',
-              unobservedWeight: 1,
-              seed: p.seed,
-              threads: p.threads as never,
-            }),
-          });
+        case 'als': {
+          const fits = Array.from(
+            { length: Math.max(1, p.alsFits) },
+            (_, k) =>
+              new ImplicitALS({
+                factors: p.alsFactors,
+                alpha: p.alsAlpha,
+                lambda: p.alsLambda,
+                iterations: p.alsIterations,
+                ...HYBRID_ALS,
+                seed: seed + k,
+                threads: p.threads as never,
+              }),
+          );
+          sources.push({ name, model: fits.length === 1 ? fits[0] : new AveragedRecommender(name, fits) });
           break;
+        }
         case 'item-knn':
           sources.push({ name, model: new ItemKnnRecommender({ k: p.knnK, weighting: p.knnWeighting as ItemKnnWeighting, shrink: p.knnShrink }) });
           break;
@@ -191,19 +315,19 @@ export class HybridRecommender implements StackedRecommender {
           break;
         case 'social':
           // A dataset without a friend graph (Spotify histories) simply has no social source.
-          if (!this.side.friends) break;
-          social = new SocialRecommender(this.side.friends, { floor: p.socialFloor });
-          sources.push({ name, model: social, minScore: 0 });
+          if (this.side.friends) sources.push({ name, model: new SocialRecommender(this.side.friends, { floor: p.socialFloor }), minScore: 0 });
           break;
         case 'tags':
-          if (!tagProfiles) break;
-          sources.push({ name, model: new TagRecommender(tagProfiles, { ownWeight: p.tagOwnWeight }), minScore: 0 });
+          if (tagProfiles) sources.push({ name, model: new TagRecommender(tagProfiles, { ownWeight: p.tagOwnWeight }), minScore: 0 });
           break;
         case 'popularity':
           sources.push({ name, model: new PopularityRecommender(), minScore: 0 });
           break;
-        default:
-          throw new RangeError(`hybrid: unknown source "${name}" (als, item-knn, user-knn, rp3beta, social, tags, popularity)`);
+        case 'recent-knn':
+        case 'recent-als':
+          // Built once the model they reuse is fitted; without a listening history, left out.
+          if (listening) late.push(() => this.addRecent(name, sources, listening.recent));
+          break;
       }
     }
     if (sources.length === 0) throw new RangeError('hybrid: no sources');
@@ -211,59 +335,114 @@ export class HybridRecommender implements StackedRecommender {
       await sources[s].model.fit(train);
       onProgress?.(s + 1, sources.length, sources[s].name);
     }
+    for (const add of late) add();
+    for (const s of sources.filter((x) => x.name.startsWith('recent-'))) await s.model.fit(train);
     const popularity = new Float32Array(train.items);
     for (let k = 0; k < train.indices.length; k++) popularity[train.indices[k]]++;
     const friends = this.side.friends;
-    this.context = {
+    const context: Context = {
       activity: (u) => train.indptr[u + 1] - train.indptr[u],
       friends: (u) => (friends ? friends.indptr[u + 1] - friends.indptr[u] : 0),
       popularity: (i) => popularity[i],
       otherTags: (u, i) => (tagProfiles ? tagProfiles.othersCount(u, i) : 0),
     };
-    this.sources = sources;
-    this.train = train;
+    const extra = extraFeatures(
+      p.features
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      { train, knn: sources.find((s) => s.name === 'item-knn')?.model as ItemKnnRecommender | undefined, als: alsOf(sources.find((s) => s.name === 'als')?.model), friends },
+    );
+    const masks = p.maskSkips && listening ? [listening.skips] : [];
+    return { train, sources, context, extra, masks };
   }
 
-  async fitStacked(data: StackingData, onProgress?: TrainProgress): Promise<void> {
+  private addRecent(name: string, sources: Source[], recent: InteractionMatrix): void {
+    if (name === 'recent-knn') {
+      const knn = sources.find((s) => s.name === 'item-knn')?.model;
+      if (knn instanceof ItemKnnRecommender) sources.push({ name, model: new RecentKnnSource(knn, recent), minScore: 0 });
+    } else {
+      const als = alsOf(sources.find((s) => s.name === 'als')?.model);
+      if (als) sources.push({ name, model: new RecentAlsSource(als, recent) });
+    }
+  }
+
+  async fit(train: InteractionMatrix, onProgress?: TrainProgress): Promise<void> {
+    if (train === this.set?.train) return;
+    this.set = await this.buildSources(train, 0, onProgress);
+  }
+
+  /** Names of the ranker's features, in column order (after fit). */
+  featureNames(): string[] {
+    if (!this.set) throw new Error('hybrid: fit first');
+    return featureNames(this.set.sources, this.set.extra);
+  }
+
+  async fitStacked(data: StackingData, onProgress?: TrainProgress, windows: readonly StackingData[] = []): Promise<void> {
     const extra = Object.keys(data).filter((k) => k !== 'train' && k !== 'validation');
     if (extra.length > 0) throw new TypeError(`hybrid: stacking data must hold only train and validation, got also: ${extra.join(', ')}`);
+    for (const w of windows) {
+      const more = Object.keys(w).filter((k) => k !== 'train' && k !== 'validation');
+      if (more.length > 0) throw new TypeError(`hybrid: a stacking window must hold only train and validation, got also: ${more.join(', ')}`);
+    }
     const started = performance.now();
     const { train, validation } = data;
+    const p = this.params;
+    // Earlier windows first: each with its own sources, released once its lists are made.
+    const windowData: RankingData[] = [];
+    const windowReport: StackReport['windows'] = [];
+    for (let w = 0; w < windows.length; w++) {
+      const set = await this.buildSources(windows[w].train, 1000 * (w + 1));
+      const labels = windows[w].validation;
+      const users = usersWithItems(labels);
+      const block = this.candidatesOf(set, users, [windows[w].train]);
+      const keep = p.windowNegatives < 1 ? (b: number, r: number) => hash01(p.seed + w, block.users[b], block.items[r]) < p.windowNegatives : undefined;
+      const d = rankingData(block, labels, () => true, true, keep);
+      windowData.push(d);
+      windowReport.push({ lists: d.groups.length - 1, items: labels.indices.length, positivesInCandidates: sum(d.labels), rows: d.labels.length });
+      onProgress?.(w + 1, windows.length, `window ${w + 1}`);
+    }
     await this.fit(train, onProgress);
     this.validation = validation;
-    const p = this.params;
-    const users: number[] = [];
-    for (let u = 0; u < validation.users; u++) if (validation.indptr[u + 1] > validation.indptr[u]) users.push(u);
-    const block = this.candidates(Int32Array.from(users), [train]);
+    const set = this.set as SourceSet;
+    const users = usersWithItems(validation);
+    const block = this.candidatesOf(set, users, [train]);
     const candidateSeconds = (performance.now() - started) / 1000;
-    const inner = users.map((u) => userHash(p.seed, u) < p.innerShare);
-    const a = rankingData(block, validation, (b) => inner[b], true);
+    const inner = Array.from(users, (u) => hash01(p.seed, u) < p.innerShare);
+    const a = concatRanking([...windowData, rankingData(block, validation, (b) => inner[b], true)]);
     const b = rankingData(block, validation, (k) => !inner[k], false);
-    const all = rankingData(block, validation, () => true, true);
+    const validationAll = rankingData(block, validation, () => true, true);
+    const all = concatRanking([...windowData, validationAll]);
     const perDepth: StackReport['perDepth'] = [];
     const depths = p.depths.split(',').map(Number);
     let innerBest: LambdaMart | undefined;
     for (const depth of depths) {
-      const ranker = new LambdaMart({ trees: p.trees, learningRate: p.learningRate, maxDepth: depth, minLeaf: p.minLeaf, patience: p.patience });
+      const ranker = new LambdaMart({ trees: p.trees, learningRate: p.learningRate, maxDepth: depth, minLeaf: p.minLeaf, patience: p.patience, smoothing: p.smoothing, subsample: p.rankerSubsample, seed: p.seed });
       const fitted = ranker.fit(a, b);
       if (perDepth.every((d) => fitted.best > d.ndcg)) innerBest = ranker;
       perDepth.push({ depth, trees: fitted.trees, ndcg: fitted.best });
     }
     let chosen = perDepth[0];
     for (const d of perDepth) if (d.ndcg > chosen.ndcg) chosen = d;
-    if (p.refit || !innerBest) {
-      const ranker = new LambdaMart({ trees: Math.max(1, chosen.trees), learningRate: p.learningRate, maxDepth: chosen.depth, minLeaf: p.minLeaf });
+    // The chosen ranker against the fixed fusion on the held-out half, paired over users.
+    const rankerScores = new Float64Array(b.labels.length);
+    innerBest?.predict(b.features, rankerScores);
+    const versusFusion = pairedComparison(ndcgPerQuery(rankerScores, b, 10), ndcgPerQuery(this.fusionScores(set, b.features, b.numFeatures), b, 10));
+    const combiner = p.combiner === 'auto' ? (versusFusion.meanDifference > p.autoMargin * versusFusion.standardError ? 'ranker' : 'rrf') : p.combiner;
+    if (combiner !== 'ranker' && combiner !== 'rrf') throw new RangeError(`hybrid: combiner must be auto, ranker or rrf, got "${p.combiner}"`);
+    if (combiner === 'rrf') {
+      this.ranker = undefined;
+    } else if (p.refit || !innerBest) {
+      const ranker = new LambdaMart({ trees: Math.max(1, chosen.trees), learningRate: p.learningRate, maxDepth: chosen.depth, minLeaf: p.minLeaf, subsample: p.rankerSubsample, seed: p.seed });
       ranker.fit(all);
       this.ranker = ranker;
     } else {
       this.ranker = innerBest;
     }
-    let positives = 0;
-    for (let k = 0; k < all.labels.length; k++) positives += all.labels[k];
     // Each source alone on the held-out half (its score column orders the candidates; its own
-    // top N are all candidates, so its top 10 is its full-catalogue top 10).
+    // top N are all candidates, so its top 10 is its full-catalogue top 10 among what it may propose).
     const sourceNdcg: Record<string, number> = {};
-    this.sources.forEach((source, s) => {
+    set.sources.forEach((source, s) => {
       const column = Float32Array.from({ length: b.labels.length }, (_, r) => b.features[r * b.numFeatures + s]);
       sourceNdcg[source.name] = meanNdcg(column, b, 10);
     });
@@ -271,48 +450,108 @@ export class HybridRecommender implements StackedRecommender {
       trainUsers: a.groups.length - 1,
       heldOutUsers: b.groups.length - 1,
       rows: block.items.length,
-      positivesInCandidates: positives,
+      positivesInCandidates: sum(validationAll.labels),
       validationItems: validation.indices.length,
+      windows: windowReport,
       perDepth,
+      versusFusion,
+      combiner,
       sourceNdcg,
       chosen: { depth: chosen.depth, trees: chosen.trees },
+      features: this.featureNames(),
       candidateSeconds,
       seconds: (performance.now() - started) / 1000,
     };
   }
 
-  /** Candidates and features for `users`, never proposing the items of `masks`. */
+  /**
+   * Reciprocal-rank fusion of the `fusion` sources: Σ 1 / (fusionK + rank) over their rank
+   * columns (S .. 2S − 1 of each row; rank N when a source did not propose the candidate).
+   * Falls back to every source when none of the named ones is present.
+   */
+  private fusionScores(set: SourceSet, features: Float32Array, numFeatures: number): Float32Array {
+    const S = set.sources.length;
+    const named = new Set(this.params.fusion.split(',').map((x) => x.trim()));
+    let chosen = set.sources.map((src, s) => (named.has(src.name) ? s : -1)).filter((s) => s >= 0);
+    if (chosen.length === 0) chosen = set.sources.map((_, s) => s);
+    const k = this.params.fusionK;
+    const rows = features.length / numFeatures;
+    const out = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let v = 0;
+      for (const s of chosen) v += 1 / (k + features[r * numFeatures + S + s]);
+      out[r] = v;
+    }
+    return out;
+  }
+
+  private candidatesOf(set: SourceSet, users: Int32Array, masks: readonly InteractionMatrix[]): CandidateBlock {
+    return generateCandidates(set.sources, set.context, users, set.train.items, [...masks, ...set.masks], this.params.candidates, set.extra);
+  }
+
+  /** Candidates and features for `users`, never proposing the items of `masks` (nor skips). */
   candidates(users: Int32Array, masks: readonly InteractionMatrix[]): CandidateBlock {
-    if (!this.train || !this.context) throw new Error('hybrid: fit first');
-    return generateCandidates(this.sources, this.context, users, this.train.items, masks, this.params.candidates);
+    if (!this.set) throw new Error('hybrid: fit first');
+    return this.candidatesOf(this.set, users, masks);
   }
 
   scoreUsers(users: Int32Array, out: Float32Array): void {
-    if (!this.train) throw new Error('hybrid: fit first');
-    const n = this.train.items;
+    const set = this.set;
+    if (!set) throw new Error('hybrid: fit first');
+    const n = set.train.items;
     out.fill(-Infinity, 0, users.length * n);
-    const masks = this.validation ? [this.train, this.validation] : [this.train];
-    const block = this.candidates(users, masks);
+    const masks = this.validation ? [set.train, this.validation] : [set.train];
+    const block = this.candidatesOf(set, users, masks);
     const scores = new Float32Array(block.items.length);
-    if (this.ranker) {
-      this.ranker.predict(block.features, scores);
-    } else {
-      // Reciprocal-rank fusion of the sources' ranks (features S .. 2S-1).
-      const S = this.sources.length;
-      for (let r = 0; r < scores.length; r++) {
-        let s = 0;
-        for (let t = 0; t < S; t++) s += 1 / (60 + block.features[r * block.numFeatures + S + t]);
-        scores[r] = s;
-      }
-    }
+    if (this.ranker) this.ranker.predict(block.features, scores);
+    else scores.set(this.fusionScores(set, block.features, block.numFeatures));
     for (let b = 0; b < users.length; b++) {
       for (let r = block.offsets[b]; r < block.offsets[b + 1]; r++) out[b * n + block.items[r]] = scores[r];
     }
   }
 }
 
-/** The candidate rows of the users `keep(b)` selects, labelled by `labels`; optionally only users with a labelled candidate. */
-function rankingData(block: CandidateBlock, labels: InteractionMatrix, keep: (b: number) => boolean, onlyWithPositives: boolean): RankingData {
+/** Mean of a − b over the queries where both are defined, its standard error, and the two means. */
+function pairedComparison(a: Float64Array, b: Float64Array): StackReport['versusFusion'] {
+  const diffs: number[] = [];
+  let sa = 0;
+  let sb = 0;
+  for (let q = 0; q < a.length; q++) {
+    if (Number.isNaN(a[q]) || Number.isNaN(b[q])) continue;
+    diffs.push(a[q] - b[q]);
+    sa += a[q];
+    sb += b[q];
+  }
+  const n = diffs.length;
+  if (n === 0) return { ranker: 0, fusion: 0, meanDifference: 0, standardError: Infinity, users: 0 };
+  const mean = diffs.reduce((x, y) => x + y, 0) / n;
+  const variance = n > 1 ? diffs.reduce((x, d) => x + (d - mean) * (d - mean), 0) / (n - 1) : Infinity;
+  return { ranker: sa / n, fusion: sb / n, meanDifference: mean, standardError: Math.sqrt(variance / n), users: n };
+}
+
+function sum(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < values.length; k++) s += values[k];
+  return s;
+}
+
+function usersWithItems(m: InteractionMatrix): Int32Array {
+  const users: number[] = [];
+  for (let u = 0; u < m.users; u++) if (m.indptr[u + 1] > m.indptr[u]) users.push(u);
+  return Int32Array.from(users);
+}
+
+/**
+ * The candidate rows of the users `keep(b)` selects, labelled by `labels`; optionally only users
+ * with a labelled candidate, and only the negative rows `keepNegative(b, row)` accepts.
+ */
+export function rankingData(
+  block: CandidateBlock,
+  labels: InteractionMatrix,
+  keep: (b: number) => boolean,
+  onlyWithPositives: boolean,
+  keepNegative?: (b: number, row: number) => boolean,
+): RankingData {
   const f = block.numFeatures;
   const rows: number[] = [];
   const lab: number[] = [];
@@ -328,8 +567,9 @@ function rankingData(block: CandidateBlock, labels: InteractionMatrix, keep: (b:
     const from = rows.length;
     let positives = 0;
     for (let r = block.offsets[b]; r < block.offsets[b + 1]; r++) {
-      rows.push(r);
       const y = set.has(block.items[r]) ? 1 : 0;
+      if (y === 0 && keepNegative && !keepNegative(b, r)) continue;
+      rows.push(r);
       positives += y;
       lab.push(y);
     }

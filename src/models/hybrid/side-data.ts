@@ -21,9 +21,23 @@ export interface TagAssignments {
   readonly tag: Int32Array;
 }
 
+/**
+ * What a listening log knows about a training matrix's users beyond the matrix, as of that
+ * matrix's cut-off: items listened to only briefly (skips, never a full play) and the plays
+ * of the last `recentDays`. Made by the temporal split (src/eval/split.ts), one per training
+ * matrix, from listens before that matrix's cut-off only.
+ */
+export interface ListeningHistory {
+  readonly skips: InteractionMatrix;
+  readonly recent: InteractionMatrix;
+  readonly recentDays: number;
+}
+
 export interface SideData {
   readonly friends?: InteractionMatrix;
   readonly tags?: TagAssignments;
+  /** The listening history behind a training matrix (temporal data only). */
+  readonly listening?: (train: InteractionMatrix) => ListeningHistory | undefined;
 }
 
 export const LASTFM_FRIENDS_FILE = 'user_friends.dat';

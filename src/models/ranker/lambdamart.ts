@@ -12,7 +12,8 @@
  *   and may split on a seeded sample of the features (`featureFraction`);
  * - optional truncation: only pairs with at least one row ranked above `truncation` (by the
  *   current scores) get a gradient, which concentrates the trees on the top of each list;
- * - optional early stopping on a held-out set of queries (NDCG@k), keeping the best prefix of trees.
+ * - optional early stopping on a held-out set of queries (NDCG@k), keeping the best prefix of
+ *   trees (optionally by the curve averaged over neighbouring tree counts).
  *
  * Labels are relevance grades (≥ 0; 0 = irrelevant). Queries are contiguous row ranges.
  */
@@ -45,6 +46,11 @@ export interface LambdaMartParams {
   evalAt: number;
   /** Stop after this many trees without improvement on the held-out queries. */
   patience: number;
+  /**
+   * Keep the number of trees that maximises the held-out curve averaged over ±`smoothing`
+   * trees (0: the raw maximum). A noisy, flat curve otherwise often peaks after a handful of trees.
+   */
+  smoothing: number;
   /** Share of the queries each tree is grown on (1: all). */
   subsample: number;
   /** Share of the features each tree may split on (1: all). */
@@ -64,6 +70,7 @@ export const LAMBDAMART_DEFAULTS: Readonly<LambdaMartParams> = Object.freeze({
   bins: 64,
   evalAt: 10,
   patience: 30,
+  smoothing: 0,
   subsample: 1,
   featureFraction: 1,
   truncation: 0,
@@ -240,6 +247,21 @@ export class LambdaMart {
           break;
         }
       }
+    }
+    if (heldOut && p.smoothing > 0 && curve.length > 0) {
+      // The prefix whose neighbourhood of tree counts is best on average.
+      let bestMean = -Infinity;
+      for (let t = 0; t < curve.length; t++) {
+        const from = Math.max(0, t - p.smoothing);
+        const to = Math.min(curve.length - 1, t + p.smoothing);
+        let s = 0;
+        for (let u = from; u <= to; u++) s += curve[u];
+        if (s / (to - from + 1) > bestMean) {
+          bestMean = s / (to - from + 1);
+          bestTrees = t + 1;
+        }
+      }
+      best = curve[bestTrees - 1];
     }
     if (heldOut) this.trees.length = bestTrees;
     return { trees: this.trees.length, curve, best: heldOut ? best : NaN };

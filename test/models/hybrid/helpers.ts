@@ -1,5 +1,5 @@
 import { IdIndex } from '../../../src/models/cf/matrix.js';
-import type { PairData } from '../../../src/eval/split.js';
+import { DAY_MS, type ListenLog, type PairData } from '../../../src/eval/split.js';
 import { type SideData, friendMatrix } from '../../../src/models/hybrid/side-data.js';
 
 /**
@@ -70,3 +70,49 @@ export const FAST_HYBRID = {
   patience: 10,
   threads: 1,
 };
+
+/**
+ * A listening log with time: `groups` groups of users, each with its own block of artists;
+ * every user listens on each of `days` days to one or two artists of their block (a growing
+ * repertoire, so new artists keep appearing) and sometimes briefly (a skip) to another.
+ */
+export function temporalLog(groups = 3, usersPerGroup = 12, itemsPerBlock = 40, days = 150, seed = 5): ListenLog {
+  let state = seed >>> 0;
+  const rand = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  const t0 = Date.UTC(2023, 0, 1);
+  const user: number[] = [];
+  const item: number[] = [];
+  const time: number[] = [];
+  const ms: number[] = [];
+  const users = groups * usersPerGroup;
+  for (let u = 0; u < users; u++) {
+    const g = Math.floor(u / usersPerGroup);
+    for (let d = 0; d < days; d++) {
+      const known = Math.min(itemsPerBlock, 4 + Math.floor((d * itemsPerBlock) / days));
+      const plays = 1 + Math.floor(rand() * 2);
+      for (let p = 0; p < plays; p++) {
+        user.push(u);
+        item.push(g * itemsPerBlock + Math.floor(Math.pow(rand(), 1.3) * known));
+        time.push(t0 + (d + rand()) * DAY_MS);
+        ms.push(120_000);
+      }
+      if (rand() < 0.3) {
+        user.push(u);
+        item.push(Math.floor(rand() * groups * itemsPerBlock));
+        time.push(t0 + (d + rand()) * DAY_MS);
+        ms.push(5_000);
+      }
+    }
+  }
+  return {
+    users: IdIndex.from(Array.from({ length: users }, (_, k) => `u${k}`)),
+    items: IdIndex.from(Array.from({ length: groups * itemsPerBlock }, (_, k) => `a${k}`)),
+    user: Int32Array.from(user),
+    item: Int32Array.from(item),
+    time: Float64Array.from(time),
+    msPlayed: Float64Array.from(ms),
+  };
+}

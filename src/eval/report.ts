@@ -58,6 +58,7 @@ export function reportJson(result: RunResult, published?: PublishedTable, extra:
       testUsers: bySeed((r) => r.testUsers),
       seconds: bySeed((r) => r.seconds),
       tuning: bySeed((r) => r.tuning),
+      ...(Object.values(summary.runs).some((r) => r.stack !== undefined) ? { stack: bySeed((r) => r.stack ?? null) } : {}),
     };
   }
   return {

@@ -50,6 +50,8 @@ export interface ModelRun {
   testUsers: number;
   tuning: GridPointResult[];
   seconds: { tuning: number; fit: number; test: number };
+  /** What a stacked model reports about its stacked fit (the hybrid: ranker or fusion, inner scores). */
+  stack?: unknown;
 }
 
 export interface ModelSummary {
@@ -105,7 +107,7 @@ export async function testModel(
     /** Extra labelled windows for a stacked model, made from the tuning part's training data (EvalSplit.stackingWindows). */
     stackingWindows?: (count: number) => TuningData[];
   } = {},
-): Promise<{ metrics: Record<string, number>; users: number; seconds: { fit: number; test: number } }> {
+): Promise<{ metrics: Record<string, number>; users: number; seconds: { fit: number; test: number }; stack?: unknown }> {
   const progress = options.progress ?? silentProgress;
   const label = options.label ?? spec.name;
   const model = spec.create(params, seed);
@@ -140,7 +142,8 @@ export async function testModel(
     { ks: options.ks, beyondK: options.beyondK, blockSize: options.blockSize, onProgress: (done) => progress.update(done) },
   );
   progress.stop();
-  return { metrics: result.metrics, users: result.users, seconds: { fit: (t1 - t0) / 1000, test: (performance.now() - t1) / 1000 } };
+  const stack = isStacked(model) ? model.stackReport?.() : undefined;
+  return { metrics: result.metrics, users: result.users, seconds: { fit: (t1 - t0) / 1000, test: (performance.now() - t1) / 1000 }, ...(stack === undefined ? {} : { stack }) };
 }
 
 export async function runEvaluation(options: RunOptions): Promise<RunResult> {
@@ -174,6 +177,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
         testUsers: tested.users,
         tuning: tuned.points,
         seconds: { tuning: tuningSeconds, ...tested.seconds },
+        ...(tested.stack === undefined ? {} : { stack: tested.stack }),
       };
       runs.get(spec.name)?.set(seed, run);
       options.onResult?.(seed, spec.name, run);

@@ -49,6 +49,8 @@ export interface StackedRecommender extends Recommender {
    * {train, held-out} pairs made from the training data alone); sources from train.
    */
   fitStacked(data: StackingData, onProgress?: TrainProgress, windows?: readonly StackingData[]): Promise<void>;
+  /** A summary of the stacked fit for reports (JSON-serialisable), once fitted. */
+  stackReport?(): unknown;
 }
 
 export function isStacked(model: Recommender): model is StackedRecommender {
@@ -370,6 +372,13 @@ export class HybridRecommender implements StackedRecommender {
   async fit(train: InteractionMatrix, onProgress?: TrainProgress): Promise<void> {
     if (train === this.set?.train) return;
     this.set = await this.buildSources(train, 0, onProgress);
+  }
+
+  /** The stack report without the feature list (for the lab's JSON). */
+  stackReport(): unknown {
+    if (!this.report) return undefined;
+    const { features: _features, ...rest } = this.report;
+    return rest;
   }
 
   /** Names of the ranker's features, in column order (after fit). */

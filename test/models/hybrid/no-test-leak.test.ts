@@ -51,6 +51,10 @@ describe('hybrid in the lab', () => {
     RecordingHybrid.received = [];
     const result = await runEvaluation({ dataset, models: [spec], seeds: [1, 2], ks: [10] });
     expect(result.models.hybrid.metrics['ndcg@10'].mean).toBeGreaterThan(0);
+    // The run records what the stacked fit chose, per seed.
+    const stack = result.models.hybrid.runs['1'].stack as { combiner: string; windows: unknown[] };
+    expect(['ranker', 'rrf']).toContain(stack.combiner);
+    expect(stack.windows).toHaveLength(2);
 
     const stacked = RecordingHybrid.received.filter((r) => r.call === 'fitStacked');
     expect(stacked).toHaveLength(2); // once per seed, in the final fit only

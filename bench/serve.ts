@@ -1,13 +1,20 @@
 /**
  * `npm run bench -- serve [--tracks 100000] [--users 1000] [--connections 50] [--duration 20]
- *   [--limit 30] [--processes 1] [--data ./.bench/serve]`
+ *   [--limit 30] [--processes 1] [--rate 1000] [--data ./.bench/serve]`
  *
  * Serving speed of `recommendations(limit: 30)` in embedded mode: starts the API as its own
  * process on a demo catalogue of the given size (generated and trained on first use, kept in
  * --data), then drives it from this process with autocannon — 50 concurrent clients, each
- * asking for a random listener in a random context — and prints p50/p99 latency and
- * requests per second. Both processes share the machine's cores, as the issue asks.
- * --processes N starts the API with SERVER_PROCESSES=N (a cluster on one port).
+ * asking for a random listener in a random context. Both processes share the machine's
+ * cores, as the issue asks. --processes N starts the API with SERVER_PROCESSES=N (a cluster
+ * on one port).
+ *
+ * Two measurements, because one closed loop cannot show both targets: with 50 clients each
+ * sending its next request as soon as the last answers, latency is simply 50 / throughput
+ * (Little's law), so p50 ≤ 10 ms would need 5,000 requests/s. So it prints
+ * 1. capacity: the closed loop's requests/s (and its latency, which is queueing);
+ * 2. latency at load: the same 50 clients sending --rate requests/s between them (open
+ *    loop, autocannon's overallRate), p50/p90/p99 and the rate achieved. --rate 0 skips it.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -20,6 +27,7 @@ interface Options {
   duration: number;
   limit: number;
   processes: number;
+  rate: number;
   data: string;
   port: number;
 }
@@ -38,6 +46,7 @@ function parse(args: string[]): Options {
     duration: get('duration', 20),
     limit: get('limit', 30),
     processes: get('processes', 1),
+    rate: get('rate', 1000),
     port: get('port', 4123),
     data: path.resolve(dataAt >= 0 ? args[dataAt + 1] : `./.bench/serve-${tracks}`),
   };
@@ -80,15 +89,23 @@ export async function run(args: string[]): Promise<void> {
     }
     console.log('warming up (5 s) …');
     await autocannon({ ...target, connections: options.connections, duration: 5 });
-    console.log(`measuring: ${options.connections} connections for ${options.duration} s, limit ${options.limit}, ${options.tracks.toLocaleString('en')} tracks, ${options.processes} API process(es)`);
-    const result = await autocannon({ ...target, connections: options.connections, duration: options.duration });
-    const { latency, requests } = result;
-    console.log(`requests: ${result.requests.total} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
-    console.log(`latency ms: p50 ${latency.p50}, p90 ${latency.p90}, p99 ${latency.p99}, max ${latency.max}`);
-    console.log(`throughput: ${requests.average.toFixed(0)} requests/s (average over ${options.duration} s)`);
+    const setting = `${options.connections} connections, ${options.duration} s, limit ${options.limit}, ${options.tracks.toLocaleString('en')} tracks, ${options.processes} API process(es)`;
+    console.log(`capacity (closed loop): ${setting}`);
+    report(await autocannon({ ...target, connections: options.connections, duration: options.duration }), options.duration);
+    if (options.rate > 0) {
+      console.log(`latency at ${options.rate} requests/s (open loop): ${setting}`);
+      report(await autocannon({ ...target, connections: options.connections, duration: options.duration, overallRate: options.rate }), options.duration);
+    }
   } finally {
     server.kill('SIGTERM');
   }
+}
+
+function report(result: autocannon.Result, duration: number): void {
+  const { latency, requests } = result;
+  console.log(`  requests: ${requests.total} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  console.log(`  latency ms: p50 ${latency.p50}, p90 ${latency.p90}, p99 ${latency.p99}, max ${latency.max}`);
+  console.log(`  throughput: ${requests.average.toFixed(0)} requests/s (average over ${duration} s)`);
 }
 
 /** Starts `src/main.ts` on the bench catalogue and resolves once /ready answers 200. */

@@ -17,7 +17,7 @@
  */
 import type { CatalogueIndex } from './catalogue-index.js';
 import type { CandidatePool } from './candidates.js';
-import type { CfModelView } from './cf-view.js';
+import { type CfModelView, rowDot, unitFactors } from './cf-view.js';
 import type { RankedCandidates } from './ranking/rank.js';
 import type { PipelineSettings } from './settings.js';
 import { SOURCE_NAMES } from './types.js';
@@ -117,30 +117,22 @@ export function blend(input: BlendInput): BlendResult {
   // plain MMR would make, for a fraction of the dot products.
   const k = cf ? cf.view.factors : 0;
   const diversify = cf !== undefined && settings.mmrLambda < 1;
-  const pickedVectors = new Float32Array(diversify ? input.depth * k : 0);
+  const units = diversify ? unitFactors(cf.view) : new Float32Array(0);
+  /** Model item numbers of the picks that have a CF vector, in pick order. */
+  const pickedKeys = new Int32Array(diversify ? input.depth : 0);
   let vectors = 0;
   const upToDate = new Int32Array(poolSize);
-  const unitOf = (item: number, out: Float32Array, at: number): boolean => {
-    const key = cf ? cf.keyOf[item] : -1;
-    const norm = key >= 0 ? cf!.view.itemNorms[key] : 0;
-    if (!(norm > 0)) return false;
-    const y = cf!.view.itemFactors;
-    for (let f = 0; f < k; f++) out[at + f] = y[key * k + f] / norm;
-    return true;
+  const keyOfSlot = (slot: number): number => {
+    const key = cf ? cf.keyOf[pool.items[slot]] : -1;
+    return key >= 0 && cf!.view.itemNorms[key] > 0 ? key : -1;
   };
-  // Pool rows' unit vectors, made the first time a row is looked at (0: not yet, 1: made, 2: none).
-  const units = new Float32Array(diversify ? poolSize * k : 0);
-  const unitState = new Uint8Array(poolSize);
   const refresh = (i: number, slot: number) => {
     if (upToDate[i] === vectors) return;
-    if (unitState[i] === 0) unitState[i] = unitOf(pool.items[slot], units, i * k) ? 1 : 2;
-    if (unitState[i] === 1) {
+    const key = keyOfSlot(slot);
+    if (key >= 0) {
       let max = maxSimilarity[slot];
-      const row = i * k;
       for (let v = upToDate[i]; v < vectors; v++) {
-        let similarity = 0;
-        const at = v * k;
-        for (let f = 0; f < k; f++) similarity += units[row + f] * pickedVectors[at + f];
+        const similarity = rowDot(units, k, key, pickedKeys[v]);
         if (similarity > max) max = similarity;
       }
       maxSimilarity[slot] = max;
@@ -152,13 +144,16 @@ export function blend(input: BlendInput): BlendResult {
   const explored: number[] = [];
   const lambda = settings.mmrLambda;
   let tail = poolSize;
+  let exploreFrom = 0;
   for (let p = 0; p < input.depth; p++) {
     let chosen = -1;
     let exploring = false;
     let viaMmr = false;
     if (settings.explorationEvery > 0 && (p + 1) % settings.explorationEvery === 0) {
-      for (let i = 0; i < n && chosen < 0; i++) {
-        const slot = order[i];
+      // Whether a candidate is uncertain never changes and a passed-over candidate never
+      // comes back to life, so each exploration slot resumes where the last one stopped.
+      for (; exploreFrom < n && chosen < 0; exploreFrom++) {
+        const slot = order[exploreFrom];
         if (alive[slot] && input.uncertain(slot) && admissible(slot)) chosen = slot;
       }
       exploring = chosen >= 0;
@@ -197,7 +192,10 @@ export function blend(input: BlendInput): BlendResult {
       perArtist.set(artist, (perArtist.get(artist) ?? 0) + 1);
     }
     if (catalogue.album[item] >= 0) perAlbum.set(catalogue.album[item], (perAlbum.get(catalogue.album[item]) ?? 0) + 1);
-    if (diversify && unitOf(item, pickedVectors, vectors * k)) vectors++;
+    if (diversify) {
+      const key = keyOfSlot(chosen);
+      if (key >= 0) pickedKeys[vectors++] = key;
+    }
   }
   return { picks: Int32Array.from(picks), explored: Uint8Array.from(explored), decision, position, mmrRelevance, mmrSimilarity };
 }

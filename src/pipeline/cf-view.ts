@@ -57,16 +57,46 @@ export function keyMap(catalogue: CatalogueIndex, items: CfItemIds): KeyMap {
   return map;
 }
 
-/** Cosine of two model items' factors (0 when either is a zero vector). */
-export function factorCosine(cf: CfModelView, a: number, b: number): number {
-  const k = cf.factors;
-  const y = cf.itemFactors;
+const unitCache = new WeakMap<Float32Array, Float32Array>();
+
+/**
+ * The model's item factors scaled to unit length (zero rows stay zero), made once per model:
+ * a request compares items by cosine hundreds of times (features, MMR), and a dot product of
+ * unit rows is all a cosine then costs.
+ */
+export function unitFactors(cf: Pick<CfModelView, 'factors' | 'itemFactors' | 'itemNorms'>): Float32Array {
+  let units = unitCache.get(cf.itemFactors);
+  if (!units) {
+    const k = cf.factors;
+    units = new Float32Array(cf.itemFactors.length);
+    for (let key = 0; key < cf.itemNorms.length; key++) {
+      const norm = cf.itemNorms[key];
+      if (!(norm > 0)) continue;
+      for (let f = 0; f < k; f++) units[key * k + f] = cf.itemFactors[key * k + f] / norm;
+    }
+    unitCache.set(cf.itemFactors, units);
+  }
+  return units;
+}
+
+/** Dot product of rows `a` and `b` of a row-major matrix with `k` columns. */
+export function rowDot(m: Float32Array, k: number, a: number, b: number): number {
   const ao = a * k;
   const bo = b * k;
-  let s = 0;
-  for (let f = 0; f < k; f++) s += y[ao + f] * y[bo + f];
-  const d = cf.itemNorms[a] * cf.itemNorms[b];
-  return d > 0 ? s / d : 0;
+  let s0 = 0;
+  let s1 = 0;
+  let f = 0;
+  for (; f + 1 < k; f += 2) {
+    s0 += m[ao + f] * m[bo + f];
+    s1 += m[ao + f + 1] * m[bo + f + 1];
+  }
+  if (f < k) s0 += m[ao + f] * m[bo + f];
+  return s0 + s1;
+}
+
+/** Cosine of two model items' factors (0 when either is a zero vector). */
+export function factorCosine(cf: CfModelView, a: number, b: number): number {
+  return rowDot(unitFactors(cf), cf.factors, a, b);
 }
 
 const excludedKeyCache = new WeakMap<ReadonlySet<string>, WeakMap<CfItemIds, ReadonlySet<number>>>();

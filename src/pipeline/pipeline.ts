@@ -15,7 +15,7 @@ import { blend, type BlendResult, uncertainty } from './blend.js';
 import { CandidatePool } from './candidates.js';
 import { keyMap } from './cf-view.js';
 import { explanation, itemSources, ReasonStrength } from './explain.js';
-import { featureContext, type FeatureContext } from './features.js';
+import { FEATURE_COUNT, FEATURE_NAMES, featureContext, type FeatureContext } from './features.js';
 import { type UserProfile, userProfile } from './profile.js';
 import { rankCandidates, type RankedCandidates } from './ranking/rank.js';
 import { type LearnedRanker, WeightedBlend } from './ranking/ranker.js';
@@ -110,8 +110,9 @@ export class RecommendationPipeline {
         // just as right for the listener's next request (and an overloaded process would
         // otherwise never stop recomputing it).
         toRun.push(reusable ? { name: source.name, generate: (input) => source.generate(input).then((output) => {
-          cached!.set(source.name, key, output);
-          return output;
+          const kept = withRememberedReasons(output);
+          cached!.set(source.name, key, kept);
+          return kept;
         }) } : source);
         runAt.push(i);
       }
@@ -149,7 +150,7 @@ export class RecommendationPipeline {
     const cfOfKind = cf && cf.kind === request.kind ? { view: cf, keyOf: keyMap(catalogue, cf.items).keyOf } : undefined;
     const blended = blend({
       pool, ranked, catalogue, excluded: profile.excludedItems, cf: cfOfKind, depth: request.depth, settings: this.settings,
-      uncertain: this.settings.explorationEvery > 0 ? uncertainty(pool, ranked.order, this.popularityOf(gathered)) : () => false,
+      uncertain: this.settings.explorationEvery > 0 ? uncertainty(pool, ranked.order, this.popularityOf(gathered, ranked)) : () => false,
     });
     const items = Array.from(blended.picks, (slot, position): PipelineItem => {
       const ordered = this.reasons.order(pool, slot);
@@ -163,13 +164,35 @@ export class RecommendationPipeline {
     return { items, reports: gathered.reports, trace: { ...gathered, ranked, blended, blend: this.blend, settings: this.settings, features } };
   }
 
-  /** Online popularity of a candidate, read on first use (the exploration slots prefer the least known). */
-  private popularityOf({ pool, request, models }: Gathered): (slot: number) => number {
+  /**
+   * Online popularity of a candidate, read on first use (the exploration slots prefer the
+   * least known); the learned ranker's feature rows already hold it for the candidates it scored.
+   */
+  private popularityOf({ pool, request, models }: Gathered, ranked: RankedCandidates): (slot: number) => number {
     const statsOf = models.itemStats.reader(request.kind, request.context.timestamp, timeSegment(request.context));
     const known = new Float32Array(pool.size).fill(Number.NaN);
+    if (ranked.scored) {
+      const { slots, features } = ranked.scored;
+      for (let r = 0; r < slots.length; r++) known[slots[r]] = features[r * FEATURE_COUNT + POPULARITY_FEATURE];
+    }
     return (slot) => {
       if (Number.isNaN(known[slot])) known[slot] = statsOf(models.catalogue.ids[pool.items[slot]]).popularity;
       return known[slot];
     };
   }
+}
+
+const POPULARITY_FEATURE = FEATURE_NAMES.indexOf('item.popularity');
+
+/**
+ * A reusable output whose reasons are worded once: a reused output explains the same
+ * positions request after request, and some reasons (CF's "because you played X") compare
+ * an item with the listener's favourites.
+ */
+function withRememberedReasons(output: SourceOutput): SourceOutput {
+  const reasons: (string | undefined)[] = new Array(output.items.length);
+  return {
+    ...output,
+    reason: (position) => (reasons[position] ??= output.reason(position)),
+  };
 }

@@ -3,9 +3,10 @@
  *
  * CF, item-to-item and tag affinity read nothing of a request but the listener's profile
  * (their history against a catalogue snapshot) and the CF model; fresh releases also read the
- * request's day. So while those are the same objects, a second request may reuse what the
- * first computed and rerun only the sources that depend on the moment (context popularity,
- * and social, which reads friends' histories and weighs their plays by age).
+ * request's day, and social the request's day and the minute it arrived (friends'
+ * plays reach a listener's social candidates within a minute). So while those are the same
+ * objects, a second request may reuse what the first computed (up to KEYS_PER_SOURCE keys per
+ * source) and rerun only the source that depends on the context (context popularity).
  *
  * Keys are object identities, so invalidation is exact without any explicit call:
  * - the profile is cached per history array and snapshot (profile.ts), and the history
@@ -25,9 +26,16 @@ import type { UserProfile } from './profile.js';
 import type { SourceOutput } from './sources/source.js';
 import type { ReuseKey, SourceName } from './types.js';
 
+/**
+ * Outputs kept per source, one per key: a listener's requests may alternate between a few
+ * keys (days, social windows), and recomputing on every alternation would waste the cache.
+ */
+export const KEYS_PER_SOURCE = 8;
+
 /** One listener's reusable outputs for one (profile, CF model) pair. */
 export class ReusableOutputs {
-  private readonly outputs = new Map<SourceName, { key: ReuseKey; output: SourceOutput }>();
+  /** Per source: key → output, oldest first (insertion order is the eviction order). */
+  private readonly outputs = new Map<SourceName, Map<ReuseKey, SourceOutput>>();
 
   constructor(
     readonly profile: UserProfile,
@@ -37,12 +45,15 @@ export class ReusableOutputs {
   ) {}
 
   get(name: SourceName, key: ReuseKey): SourceOutput | undefined {
-    const reused = this.outputs.get(name);
-    return reused && reused.key === key ? reused.output : undefined;
+    return this.outputs.get(name)?.get(key);
   }
 
   set(name: SourceName, key: ReuseKey, output: SourceOutput): void {
-    this.outputs.set(name, { key, output });
+    let byKey = this.outputs.get(name);
+    if (!byKey) this.outputs.set(name, (byKey = new Map()));
+    byKey.delete(key);
+    if (byKey.size >= KEYS_PER_SOURCE) byKey.delete(byKey.keys().next().value as ReuseKey);
+    byKey.set(key, output);
   }
 
   matches(profile: UserProfile, cf: CfModelView | undefined): boolean {

@@ -69,4 +69,9 @@ export interface PipelineRequest {
   ann: AnnLookupFn;
   /** The listener's friends and their histories (read only when the social source runs). */
   friends: () => Promise<FriendActivity[]>;
+  /**
+   * Wall-clock time the request arrived (ms since the epoch), when it differs from the
+   * context's moment; bounds how long a reused social output may be (see SocialSource).
+   */
+  receivedAt?: number;
 }

@@ -122,7 +122,7 @@ export class RecommendationService {
     // The list up to the end of this page, plus one item to know whether another page follows.
     const depth = offset + request.limit + 1;
     const result = await this.deps.pipeline.run({
-      kind: request.target, userId: request.userId, context, history, depth,
+      kind: request.target, userId: request.userId, context, history, depth, receivedAt: now,
       ann: (query) => loaders.ann.load(query),
       friends: () => this.friends(user, loaders),
     }, models, bundle?.ranker);

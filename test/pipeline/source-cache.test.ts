@@ -3,8 +3,9 @@ import type { Interaction } from '../../src/domain/types.js';
 import { ContextPopularity } from '../../src/models/popularity/context-popularity.js';
 import {
   type CandidateSource, type CfModelView, ItemStats, type PipelineModels, type PipelineRequest, pipelineSettings,
-  RecommendationPipeline, type SourceName, type SourceOutput,
+  RecommendationPipeline, SocialSource, SOURCE_NAMES, type SourceName, type SourceOutput,
 } from '../../src/pipeline/index.js';
+import { KEYS_PER_SOURCE } from '../../src/pipeline/source-cache.js';
 import { CatalogueIndex } from '../../src/pipeline/catalogue-index.js';
 import { cfViewOf, output } from './helpers.js';
 import { NOW, worldEvents, worldTracks } from './world.js';
@@ -117,6 +118,54 @@ describe('reusing context-independent source outputs', () => {
     expect(pipeline.sourceCache.size).toBe(2);
     await states(); // alice was evicted (least recently used)
     expect(flaky.runs).toBe(5);
+  });
+
+  it('keeps one output per key, up to KEYS_PER_SOURCE keys per source', async () => {
+    const { pipeline, fresh } = setup();
+    const history = historyOf('alice');
+    const models = modelsOf();
+    // A listener's requests alternating between two days reuse both days' outputs.
+    for (const day of [0, 1, 0, 1]) await pipeline.gather(request('alice', history, NOW + day * DAY), models);
+    expect(fresh.runs).toBe(2);
+    // Beyond KEYS_PER_SOURCE days the oldest day's output is dropped.
+    for (let day = 2; day <= KEYS_PER_SOURCE; day++) await pipeline.gather(request('alice', history, NOW + day * DAY), models);
+    expect(fresh.runs).toBe(KEYS_PER_SOURCE + 1);
+    await pipeline.gather(request('alice', history, NOW + KEYS_PER_SOURCE * DAY), models);
+    expect(fresh.runs).toBe(KEYS_PER_SOURCE + 1);
+    await pipeline.gather(request('alice', history, NOW), models);
+    expect(fresh.runs).toBe(KEYS_PER_SOURCE + 2);
+  });
+
+  it('words a reused output\'s reasons once', async () => {
+    let worded = 0;
+    const cf = new Counting('cf', () => 0, async () => ({ ...output([0, 1, 2]), reason: (position: number) => `reason ${position} (${++worded})` }));
+    const pipeline = new RecommendationPipeline(pipelineSettings(), [cf], undefined, 10);
+    const history = historyOf('alice');
+    const first = await pipeline.gather(request('alice', history), modelsOf());
+    const second = await pipeline.gather(request('alice', history), modelsOf());
+    expect(first.outputs[0]!.reason(1)).toBe('reason 1 (1)');
+    expect(second.outputs[0]!.reason(1)).toBe('reason 1 (1)');
+    expect(worded).toBe(1);
+  });
+
+  it('reuses the social source within the request\'s day and wall-clock minute, without reading friends again', async () => {
+    const pipeline = new RecommendationPipeline(pipelineSettings(), [new SocialSource()], undefined, 10);
+    const history = historyOf('alice');
+    const models = modelsOf();
+    let reads = 0;
+    const friends = async () => {
+      reads++;
+      return ['bob', 'carol'].map((id) => ({ id, name: id, history: historyOf(id) }));
+    };
+    const at = (timestamp: number, receivedAt: number) => ({ ...request('alice', history, timestamp), friends, receivedAt });
+    const first = await pipeline.gather(at(NOW, NOW), models);
+    expect(first.outputs[SOURCE_NAMES.indexOf('social')]!.items.length).toBeGreaterThan(0);
+    await pipeline.gather(at(NOW + 60_000, NOW + 30_000), models); // same day, same minute
+    expect(reads).toBe(1);
+    await pipeline.gather(at(NOW, NOW + 61_000), models); // a minute later: friends may have played since
+    expect(reads).toBe(2);
+    await pipeline.gather(at(NOW + DAY, NOW + 61_000), models); // another day
+    expect(reads).toBe(3);
   });
 
   it('is off with capacity 0', async () => {

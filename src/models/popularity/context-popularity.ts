@@ -27,6 +27,12 @@ const MAX_CANDIDATES_PER_SEGMENT = 5000;
 /** Contexts whose blended scores are remembered (ContextPopularity.memoFor), and items per context. */
 const BLENDED_CONTEXTS = 2000;
 const BLENDED_ITEMS = 20_000;
+/**
+ * How deep into each chart a context's blended chart reaches (ContextPopularity.contextChart).
+ * A listener who has heard so much of a chart's head that fewer than `limit` items of it
+ * remain takes the per-request path instead.
+ */
+const CONTEXT_CHART_DEPTH = 1000;
 
 /** How stale a cached chart may get while events arrive: re-sorting per request would cost more. */
 const CHART_REFRESH_MS = 1000;
@@ -180,6 +186,8 @@ export class ContextPopularity implements PopularityModel {
   private generation = 0;
   /** Blended scores per (kind, context segments), valid for `generation` (see rank). */
   private readonly blended = new Map<string, { generation: number; scores: Map<string, PopularityCandidate> }>();
+  /** Per (kind, context segments): the blended chart (contextChart), its generation and when it was made. */
+  private readonly contextCharts = new Map<string, { generation: number; at: number; chart: readonly PopularityCandidate[] }>();
 
   constructor(private readonly artistsOfTracks: TrackArtistLookup) {}
 
@@ -197,10 +205,50 @@ export class ContextPopularity implements PopularityModel {
    * blended shares (comparable within one call, not across calls).
    */
   async rank(kind: TargetKind, context: ListeningContext, limit: number, exclude: ReadonlySet<string>): Promise<PopularityCandidate[]> {
-    const overall = this.overall[kind];
     const segments = contextSegments(context)
       .map((key) => ({ key, tally: this.bySegment[kind].get(key) }))
       .filter((s): s is { key: string; tally: Tally } => s.tally !== undefined && s.tally.total > 0);
+    // Most requests: the context's blended chart, walked past what the listener heard.
+    const chart = this.contextChart(kind, segments);
+    const ranked: PopularityCandidate[] = [];
+    for (let i = 0; i < chart.length && ranked.length < limit; i++) if (!exclude.has(chart[i].id)) ranked.push(chart[i]);
+    if (ranked.length >= limit || chart.length < CONTEXT_CHART_DEPTH) return ranked;
+    return this.rankDeep(kind, segments, limit, exclude);
+  }
+
+  /**
+   * The blend over every chart's first CONTEXT_CHART_DEPTH items, best first: shared by every
+   * listener in the context, so a request only walks it skipping what its listener heard.
+   * That is the blended top of the charts' heads — at least the candidates the per-request
+   * path (rankDeep) considers for a listener who has not heard most of a head. Made again
+   * when counts changed, at most once per CHART_REFRESH_MS (the charts' own staleness).
+   */
+  private contextChart(kind: TargetKind, segments: readonly { key: string; tally: Tally }[]): readonly PopularityCandidate[] {
+    const key = `${kind}|${segments.map((s) => s.key).join('|')}`;
+    const cached = this.contextCharts.get(key);
+    const now = Date.now();
+    if (cached && (cached.generation === this.generation || now - cached.at < CHART_REFRESH_MS)) return cached.chart;
+    const overall = this.overall[kind];
+    const ids = new Set<string>();
+    const head = (chart: readonly (readonly [string, number])[]) => {
+      for (let i = 0; i < chart.length && i < CONTEXT_CHART_DEPTH; i++) ids.add(chart[i][0]);
+    };
+    head(overall.chart());
+    for (const { tally } of segments) head(tally.chart());
+    const chart = blendPopularity(
+      [...ids],
+      (id) => overall.share(id),
+      segments.map(({ key: segment, tally }) => ({ key: segment, evidence: tally.total, share: (id: string) => tally.share(id) })),
+      ids.size,
+    );
+    if (!cached && this.contextCharts.size >= BLENDED_CONTEXTS) this.contextCharts.clear();
+    this.contextCharts.set(key, { generation: this.generation, at: now, chart });
+    return chart;
+  }
+
+  /** Per request: each chart read past the listener's exclusions (chartHead), then blended. */
+  private rankDeep(kind: TargetKind, segments: readonly { key: string; tally: Tally }[], limit: number, exclude: ReadonlySet<string>): PopularityCandidate[] {
+    const overall = this.overall[kind];
     const candidateIds = new Set<string>();
     chartHead(idsOf(overall.chart()), exclude, limit, candidateIds);
     for (const { tally } of segments) chartHead(idsOf(tally.chart()), exclude, limit, candidateIds);

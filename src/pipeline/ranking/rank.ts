@@ -55,11 +55,21 @@ export function rankCandidates(
     const slot = byFirstStage[r];
     relevance[slot] = min - 1 + (0.5 * firstStage[slot]) / best;
   }
-  return { firstStage, relevance, order: sortedSlots(relevance), ranker: learned.name, scored: { slots, features: rows } };
+  let order: Int32Array;
+  if (best > 0) {
+    // With a positive best, the rest's relevance keeps their first-stage order below the
+    // ranked ones, so only the ranked head needs sorting.
+    order = byFirstStage;
+    order.set(sortedSlots(relevance, slots));
+  } else {
+    order = sortedSlots(relevance);
+  }
+  return { firstStage, relevance, order, ranker: learned.name, scored: { slots, features: rows } };
 }
 
-function sortedSlots(scores: Float32Array): Int32Array {
-  const order = Int32Array.from(scores.keys());
+/** `slots` (default: every slot) by descending score, ties by slot. */
+function sortedSlots(scores: Float32Array, slots?: Int32Array): Int32Array {
+  const order = slots ? Int32Array.from(slots) : Int32Array.from(scores.keys());
   order.sort((a, b) => scores[b] - scores[a] || a - b);
   return order;
 }

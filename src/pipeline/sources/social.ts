@@ -1,27 +1,41 @@
 /**
  * Social: what the listener's friends played recently. Each friend's last plays count once
- * per item, weighted by how recent they are (a week's half-life before the request), so an
- * item several friends are into right now ranks first. Reading friends' histories is the one
- * source that may wait on the store, so it is the one most likely to run out of budget.
+ * per item, weighted by how recent they are (a week's half-life before the end of the
+ * request's day), so an item several friends are into right now ranks first.
+ * Reading friends' histories is the one source that may wait on the store, so it is the one
+ * most likely to run out of budget — and the one whose reuse matters most: its output is
+ * reused for the same window within the same wall-clock minute, so friends' newest plays
+ * show up within a minute, and a listener's repeated requests do not read fifty histories.
  */
 import { TASTE_WEIGHTS } from '../profile.js';
 import { selectTop } from '../top.js';
-import type { FriendActivity } from '../types.js';
+import type { FriendActivity, PipelineRequest } from '../types.js';
 import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
 
 const HALF_LIFE_MS = 7 * 86_400_000;
+/**
+ * Plays are aged from the end of the request's day: that scales every weight by the same
+ * factor, so the order only changes where the floor (MIN_WEIGHT) bites.
+ */
+const WINDOW_MS = 86_400_000;
+const MINUTE_MS = 60_000;
 /** Even an old play of a friend says something. */
 const MIN_WEIGHT = 0.1;
 
 export class SocialSource implements CandidateSource {
   readonly name = 'social' as const;
 
+  reuseKey(request: PipelineRequest): string {
+    return `${windowOf(request.context.timestamp)}:${Math.floor((request.receivedAt ?? request.context.timestamp) / MINUTE_MS)}`;
+  }
+
   async generate(input: SourceInput): Promise<SourceOutput> {
     if (input.cap === 0) return EMPTY_OUTPUT;
     const friends = (await input.request.friends()).slice(0, input.settings.maxFriends);
     if (friends.length === 0) return EMPTY_OUTPUT;
     const { catalogue, trackArtists } = input.models;
-    const { kind, context } = input.request;
+    const { kind } = input.request;
+    const now = (windowOf(input.request.context.timestamp) + 1) * WINDOW_MS;
     const excluded = input.profile.excludedItems;
     const scores = new Map<number, { score: number; friends: number[] }>();
     friends.forEach((friend, f) => {
@@ -31,7 +45,7 @@ export class SocialSource implements CandidateSource {
         const event = history[e];
         if (TASTE_WEIGHTS[event.type] <= 0) continue;
         const ids = event.targetKind === kind ? [event.targetId] : kind === 'ARTIST' ? trackArtists(event.targetId) : [];
-        const age = Math.max(0, context.timestamp - event.context.timestamp);
+        const age = Math.max(0, now - event.context.timestamp);
         const weight = Math.max(MIN_WEIGHT, 2 ** (-age / HALF_LIFE_MS));
         for (const id of ids) {
           const item = catalogue.indexOf(id);
@@ -55,6 +69,10 @@ export class SocialSource implements CandidateSource {
       reason: (position) => describe(friends, scores.get(top.items[position])!.friends),
     };
   }
+}
+
+function windowOf(timestamp: number): number {
+  return Math.floor(timestamp / WINDOW_MS);
 }
 
 function describe(friends: readonly FriendActivity[], who: readonly number[]): string {

@@ -134,7 +134,7 @@ export function computeFeatures(ctx: FeatureContext, slots: ArrayLike<number>, o
     out[f++] = ctx.seeds.length > 0 ? simSum / ctx.seeds.length : 0;
     let affinity = 0;
     for (let k = catalogue.termPtr[item]; k < catalogue.termPtr[item + 1]; k++) {
-      affinity += (profile.terms.get(catalogue.termIdx[k]) ?? 0) * catalogue.termWeight[k];
+      affinity += profile.termWeights[catalogue.termIdx[k]] * catalogue.termWeight[k];
     }
     out[f++] = affinity;
     out[f] = known > 0 ? Math.sqrt(distance / known) : -1;

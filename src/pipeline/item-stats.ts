@@ -95,6 +95,15 @@ export class ItemStats {
     };
   }
 
+  /** Reads only the popularity (log(1 + long-decayed engagement)) of many items at one moment: the cheap part of `reader`. */
+  popularityReader(kind: TargetKind, at: number): (id: string) => number {
+    const counters = this.counters[kind];
+    return (id) => {
+      const counter = counters.get(id);
+      return counter ? Math.log1p(counter.long * Math.exp(Math.max(0, at - counter.at) * LONG_DECAY)) : 0;
+    };
+  }
+
   /** Items counted, per kind (for tests and logs). */
   size(kind: TargetKind): number {
     return this.counters[kind].size;

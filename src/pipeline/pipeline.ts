@@ -24,7 +24,6 @@ import { defaultSources } from './sources/index.js';
 import { SourceCache } from './source-cache.js';
 import { runSources } from './sources/run-sources.js';
 import type { CandidateSource, PipelineModels, SourceOutput } from './sources/source.js';
-import { timeSegment } from './time-segments.js';
 import { SOURCE_COUNT, SOURCE_NAMES, type PipelineRequest, type SourceReport, type SourceScore } from './types.js';
 
 /** Listeners whose reusable source outputs a pipeline keeps by default (a few MB). */
@@ -169,14 +168,14 @@ export class RecommendationPipeline {
    * least known); the learned ranker's feature rows already hold it for the candidates it scored.
    */
   private popularityOf({ pool, request, models }: Gathered, ranked: RankedCandidates): (slot: number) => number {
-    const statsOf = models.itemStats.reader(request.kind, request.context.timestamp, timeSegment(request.context));
+    const popularityOf = models.itemStats.popularityReader(request.kind, request.context.timestamp);
     const known = new Float32Array(pool.size).fill(Number.NaN);
     if (ranked.scored) {
       const { slots, features } = ranked.scored;
       for (let r = 0; r < slots.length; r++) known[slots[r]] = features[r * FEATURE_COUNT + POPULARITY_FEATURE];
     }
     return (slot) => {
-      if (Number.isNaN(known[slot])) known[slot] = statsOf(models.catalogue.ids[pool.items[slot]]).popularity;
+      if (Number.isNaN(known[slot])) known[slot] = popularityOf(models.catalogue.ids[pool.items[slot]]);
       return known[slot];
     };
   }

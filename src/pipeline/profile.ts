@@ -38,6 +38,8 @@ export interface UserProfile {
   artistPlays: ReadonlyMap<number, number>;
   /** Term → weight, L2-normalised; a sum of the item vectors of the listener's positive events. */
   terms: ReadonlyMap<number, number>;
+  /** The same weights by term number (0 for other terms): per-candidate affinities read this, not the map. */
+  termWeights: Float32Array;
   /** Strongest terms first. */
   topTerms: Int32Array;
   topTermWeights: Float32Array;
@@ -159,6 +161,8 @@ function deriveProfile(history: readonly Interaction[], catalogue: CatalogueInde
     const p = v / l1;
     if (p > 0) tasteEntropy -= p * Math.log(p);
   }
+  const termWeights = new Float32Array(catalogue.terms.length);
+  for (const [t, v] of terms) termWeights[t] = v;
   const favourites = [...positiveWeight].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, FAVOURITES_MAX).map(([item]) => item);
   const top = [...terms].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, TOP_TERMS);
 
@@ -167,7 +171,7 @@ function deriveProfile(history: readonly Interaction[], catalogue: CatalogueInde
 
   return {
     excludedIds, excludedIdSet: new Set(excludedIds.keys()), excludedItems, recent: Int32Array.from(recent),
-    favourites: Int32Array.from(favourites), artistPlays, terms,
+    favourites: Int32Array.from(favourites), artistPlays, terms, termWeights,
     topTerms: Int32Array.from(top, ([t]) => t), topTermWeights: Float32Array.from(top, ([, w]) => w),
     audioMean: Float32Array.from(audioSum, (s, f) => (audioCount[f] > 0 ? s / audioCount[f] : Number.NaN)),
     positives, distinctArtists: artistPlays.size, tasteEntropy, lastPlayAt, segmentShare,

@@ -96,5 +96,8 @@ describe('item statistics', () => {
     expect(stats.read('TRACK', 'evening', NOW, morning).segmentLift).toBeLessThan(0.5);
     expect(stats.read('ARTIST', 'a', NOW, morning).popularity).toBeGreaterThan(stats.read('TRACK', 'new', NOW, morning).popularity);
     expect(stats.read('TRACK', 'never', NOW, morning)).toEqual({ popularity: 0, trend: 0, segmentLift: 1 });
+    // The popularity-only reader agrees with the full one.
+    const popularityOf = stats.popularityReader('TRACK', NOW);
+    for (const id of ['new', 'old', 'morning', 'never']) expect(popularityOf(id)).toBeCloseTo(stats.read('TRACK', id, NOW, morning).popularity, 12);
   });
 });

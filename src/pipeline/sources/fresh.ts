@@ -46,7 +46,7 @@ export class FreshReleasesSource implements CandidateSource {
       if (profile.excludedItems.has(item)) continue;
       let affinity = 0;
       for (let k = catalogue.termPtr[item]; k < catalogue.termPtr[item + 1]; k++) {
-        affinity += (profile.terms.get(catalogue.termIdx[k]) ?? 0) * catalogue.termWeight[k];
+        affinity += profile.termWeights[catalogue.termIdx[k]] * catalogue.termWeight[k];
       }
       let plays = 0;
       for (let k = catalogue.artistPtr[item]; k < catalogue.artistPtr[item + 1]; k++) {

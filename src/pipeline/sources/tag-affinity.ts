@@ -70,7 +70,7 @@ export function strongestSharedTerm(catalogue: CatalogueIndex, profile: UserProf
   let bestWeight = 0;
   for (let k = catalogue.termPtr[item]; k < catalogue.termPtr[item + 1]; k++) {
     const t = catalogue.termIdx[k];
-    const w = (profile.terms.get(t) ?? 0) * catalogue.termWeight[k];
+    const w = profile.termWeights[t] * catalogue.termWeight[k];
     if (w > bestWeight) {
       bestWeight = w;
       best = t;

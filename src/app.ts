@@ -17,6 +17,7 @@ import { viewerFromHeaders } from './server/viewer.js';
 import type { Viewer } from './services/access.js';
 import { startOnlineRuntime, type OnlineRuntime } from './runtime.js';
 import { createServices, type Services } from './services/index.js';
+import { prewarmRecommendations } from './services/prewarm.js';
 import type { PeerBus } from './services/peers.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/ports.js';
@@ -64,6 +65,10 @@ export class MixtapeApp {
       if (!options.prepared && config.trainOnStart && !config.redisUrl) await services.training.trainMissing(progress, log);
       // The recommendation pipeline's catalogue snapshots: built now, so no request waits for them.
       await services.catalogues.warm();
+      if (runtime.primedHistories > 0) log(`History cache: primed ${runtime.primedHistories} listeners from the start-up scan`);
+      // Before ready (and, in a cluster, before the worker's warm handshake): the most recently
+      // active listeners' first requests then reuse cached work.
+      await prewarm(services, store, runtime.recentListeners(config.recommend.prewarmListeners), progress, log);
       const schema = await buildMixtapeSchema();
       const apollo = createApolloServer(schema, { production: config.env === 'production' });
       await apollo.start();
@@ -167,6 +172,13 @@ export class MixtapeApp {
       server.closeIdleConnections();
     });
   }
+}
+
+async function prewarm(services: Services, store: Store, listeners: string[], progress: Progress, log: (line: string) => void): Promise<void> {
+  if (listeners.length === 0) return;
+  const report = await prewarmRecommendations(services, store, listeners, progress, log);
+  const failed = report.failed > 0 ? `, ${report.failed} failed` : '';
+  log(`Pre-warmed ${report.kinds.join(' and ')} recommendations of ${report.listeners} listeners in ${(report.ms / 1000).toFixed(1)} s${failed}`);
 }
 
 /** Generates the demo world when it is enabled and the store is empty. */

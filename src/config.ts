@@ -60,6 +60,11 @@ export interface RecommendConfig {
   mmrLambda: number;
   /** Every n-th list position is an exploration slot; 0 = none. */
   exploreEvery: number;
+  /**
+   * Listeners (the most recently active) whose recommendations each API process computes once
+   * before it reports ready, so their first request reuses cached work; 0 = none.
+   */
+  prewarmListeners: number;
 }
 
 export interface DemoConfig {
@@ -109,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
       budgetMs: read.integer('RECOMMEND_BUDGET_MS', 150, 1, 60_000),
       mmrLambda: read.number('RECOMMEND_MMR_LAMBDA', 0.8, 0, 1),
       exploreEvery: read.integer('RECOMMEND_EXPLORE_EVERY', 10, 0, 1000),
+      prewarmListeners: read.integer('RECOMMEND_PREWARM_LISTENERS', 2000, 0, 1_000_000),
     },
     demo: {
       enabled: read.boolean('DEMO_DATA', true),

@@ -26,6 +26,13 @@ describe('configuration', () => {
     for (const name of ['PORT', 'REDIS_URL', 'MONGODB_URI', 'NODE_ENV', 'DEMO_DATA']) expect(problems).toContain(name);
   });
 
+  it('pre-warms 2000 listeners by default; RECOMMEND_PREWARM_LISTENERS=0 turns it off, and a bad value is named', () => {
+    expect(loadConfig({}).recommend.prewarmListeners).toBe(2000);
+    expect(loadConfig({ RECOMMEND_PREWARM_LISTENERS: '0' }).recommend.prewarmListeners).toBe(0);
+    expect(() => loadConfig({ RECOMMEND_PREWARM_LISTENERS: '-1' })).toThrow(/RECOMMEND_PREWARM_LISTENERS must be an integer from 0/);
+    expect(() => loadConfig({ RECOMMEND_PREWARM_LISTENERS: 'all' })).toThrow(/RECOMMEND_PREWARM_LISTENERS/);
+  });
+
   it('refuses production without an admin token, and short tokens', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN must be set/);
     expect(() => loadConfig({ ADMIN_TOKEN: 'short' })).toThrow(/at least 16/);

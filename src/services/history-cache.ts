@@ -1,12 +1,19 @@
 /**
  * Listeners' histories, kept in memory between requests. Reading and parsing a heavy
- * listener's few hundred events is the largest cost of a recommendation request; the history
- * only changes when that listener's events are stored, and those pass through this process's
- * ingestion, which invalidates the entry. The TTL bounds staleness from writers outside this
- * process (an importer): it is used only where every API write is local (embedded mode).
+ * listener's few hundred events is the largest cost of a recommendation request, and the
+ * profile and reusable source outputs derived from a history are keyed by the array itself
+ * (src/pipeline/source-cache.ts): handing out a new array costs the listener a first request
+ * again. So an entry is replaced only when that listener's events changed:
+ * - events stored through this process's ingestion (or relayed by a cluster peer) invalidate
+ *   their listeners explicitly;
+ * - events stored by other connections (a peer process, `npm run import` on the same
+ *   DATA_DIR) are found through the store's change feed, where it has one (embedded): at most
+ *   every `checkEveryMs`, a cheap version check, and when it moved, exactly the listeners with
+ *   new events are dropped (everything after a bulk import);
+ * - only a store without a change feed (MongoDB) falls back to trusting an entry for `ttlMs`.
  */
 import type { Interaction } from '../domain/types.js';
-import type { Store } from '../store/ports.js';
+import type { InteractionChangeFeed, Store } from '../store/ports.js';
 
 export interface HistorySource {
   history(userId: string): Promise<readonly Interaction[]>;
@@ -18,31 +25,142 @@ export function storeHistory(store: Store): HistorySource {
   return { history: (userId) => store.interactions.allOfUser(userId), invalidate: () => {} };
 }
 
-export class HistoryCache implements HistorySource {
-  private readonly entries = new Map<string, { events: readonly Interaction[]; at: number }>();
+/** Where a process reads listeners' own and friends' histories, and the cache behind them. */
+export interface HistorySources {
+  histories: HistorySource;
+  friendHistories: HistorySource;
+  /** The cache to prime at start-up. */
+  cache: HistoryCache;
+}
 
-  constructor(
-    private readonly store: Store,
-    private readonly maxUsers = 20_000,
-    private readonly ttlMs = 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+/**
+ * Embedded mode caches every history: all writes either pass through this process or are
+ * found by the store's change feed. Distributed mode reads the listener's own history from
+ * the store on every request (other replicas write to it, and MongoDB has no change feed), but
+ * caches friends' histories, which may be a TTL old: the social source reads up to 50 per
+ * request, which would otherwise be 50 store reads per request.
+ */
+export function historySources(store: Store, distributed: boolean): HistorySources {
+  const cache = new HistoryCache(store);
+  return distributed ? { histories: storeHistory(store), friendHistories: cache, cache } : { histories: cache, friendHistories: cache, cache };
+}
+
+export interface HistoryCacheOptions {
+  /** Most listeners kept (least recently used leave first). */
+  maxUsers?: number;
+  /** How long an entry is trusted when the store has no change feed. */
+  ttlMs?: number;
+  /**
+   * Least time between two looks at the change feed. Outside writes are noticed within it.
+   * A look costs ≈ 2 µs and a request reads up to 51 histories (the listener and 50 friends):
+   * checking on every read would add ≈ 0.1 ms to a 2.5 ms repeat request.
+   */
+  checkEveryMs?: number;
+  /**
+   * More new events than this since the last look (a bulk import) drop every entry instead
+   * of reading the listeners of each.
+   */
+  maxChangesPerCheck?: number;
+  now?: () => number;
+}
+
+interface Entry {
+  events: readonly Interaction[];
+  at: number;
+}
+
+export class HistoryCache implements HistorySource {
+  readonly maxUsers: number;
+  private readonly ttlMs: number;
+  private readonly checkEveryMs: number;
+  private readonly maxChangesPerCheck: number;
+  private readonly now: () => number;
+  private readonly entries = new Map<string, Entry>();
+  private readonly feed?: InteractionChangeFeed;
+  private version = 0;
+  private position = 0;
+  private checkedAt = -Infinity;
+  /** Bumped by every invalidation: a read that an invalidation overtook is not kept. */
+  private generation = 0;
+
+  constructor(private readonly store: Store, options: HistoryCacheOptions = {}) {
+    this.maxUsers = options.maxUsers ?? 20_000;
+    this.ttlMs = options.ttlMs ?? 60_000;
+    this.checkEveryMs = options.checkEveryMs ?? 100;
+    this.maxChangesPerCheck = options.maxChangesPerCheck ?? 10_000;
+    this.now = options.now ?? Date.now;
+    this.feed = store.interactions.changes;
+    // The baseline: what a prime or a read after this moment may miss is found at the next look.
+    // Position before version, as in noticeOutsideWrites.
+    if (this.feed) {
+      this.position = this.feed.position();
+      this.version = this.feed.externalVersion();
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 
   async history(userId: string): Promise<readonly Interaction[]> {
+    const now = this.now();
+    this.noticeOutsideWrites(now);
     const entry = this.entries.get(userId);
-    if (entry && this.now() - entry.at < this.ttlMs) {
+    if (entry && (this.feed || now - entry.at < this.ttlMs)) {
       // Refresh the entry's place in the LRU order.
       this.entries.delete(userId);
       this.entries.set(userId, entry);
       return entry.events;
     }
+    const generation = this.generation;
     const events = await this.store.interactions.allOfUser(userId);
-    if (this.entries.size >= this.maxUsers) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(userId, { events, at: this.now() });
+    if (generation === this.generation) this.remember(userId, { events, at: now });
     return events;
   }
 
+  /**
+   * Fills an entry from events read elsewhere (the start-up scan), ordered exactly as
+   * `allOfUser` orders them. An entry already read is kept; a full cache takes no more.
+   * `readAt` is when the events were read (for the TTL fallback).
+   */
+  prime(userId: string, events: readonly Interaction[], readAt = this.now()): boolean {
+    if (this.entries.has(userId) || this.entries.size >= this.maxUsers) return false;
+    this.entries.set(userId, { events, at: readAt });
+    return true;
+  }
+
   invalidate(userIds: Iterable<string>): void {
+    this.generation++;
     for (const id of userIds) this.entries.delete(id);
+  }
+
+  private remember(userId: string, entry: Entry): void {
+    this.entries.delete(userId);
+    if (this.entries.size >= this.maxUsers) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(userId, entry);
+  }
+
+  private noticeOutsideWrites(now: number): void {
+    if (!this.feed || now - this.checkedAt < this.checkEveryMs) return;
+    this.checkedAt = now;
+    // The newest position first, then the version: a commit by another connection in between
+    // moves the version, so `newest` is only trusted when no such commit happened. Advancing
+    // past this process's own events keeps the next look from re-reading them all.
+    const newest = this.feed.position();
+    const version = this.feed.externalVersion();
+    if (version === this.version) {
+      this.position = newest;
+      return;
+    }
+    // The version is read before the events: a commit after this look moves it again.
+    this.version = version;
+    const changed = this.feed.listenersSince(this.position, this.maxChangesPerCheck);
+    this.position = changed.position;
+    if (changed.listeners) {
+      if (changed.listeners.size > 0) this.invalidate(changed.listeners);
+    } else {
+      this.generation++;
+      this.entries.clear();
+    }
   }
 }

@@ -9,7 +9,7 @@ import type { Store } from '../store/ports.js';
 import { CatalogueService } from './catalogue.service.js';
 import { CatalogueSnapshots } from './catalogue-snapshots.js';
 import { type BundleLoader, CfServing } from './cf-serving.js';
-import { HistoryCache, storeHistory } from './history-cache.js';
+import { type HistorySource, historySources, type HistorySources } from './history-cache.js';
 import { ModelService } from './model.service.js';
 import { loadCfBundle } from './training/cf-artifacts.js';
 import { TrainingService } from './training/training.service.js';
@@ -31,6 +31,8 @@ export interface Services {
   training: TrainingService;
   /** The pipeline's catalogue snapshots (built at start-up, rebuilt when the catalogue changes). */
   catalogues: CatalogueSnapshots;
+  /** Where requests read listeners' own histories (a cache in embedded mode). */
+  histories: HistorySource;
   itemStats: ItemStats;
 }
 
@@ -51,6 +53,8 @@ export interface OnlineWiring {
   peers?: PeerBus;
   /** True when the online state is shared by every process (Redis): peers' events need no applying here. */
   sharedState?: boolean;
+  /** Listeners' histories, created before the start-up scan so it can prime them; default: historySources. */
+  histories?: HistorySources;
 }
 
 /** The artists of tracks, read from the store (popularity counts track plays for artists too). */
@@ -91,11 +95,7 @@ export function createServices(
     if (version.model.startsWith('cf:')) await cf.activate(version);
   });
   const ingestion = new IngestionService(store, config.maxInteractionBatch, now);
-  // Histories are cached only where every write passes through this process (embedded mode).
-  const histories = config.redisUrl ? storeHistory(store) : new HistoryCache(store);
-  // Friends' histories may be a minute old in every mode: the social source reads up to 50
-  // per request, which would otherwise be 50 store reads per request in distributed mode.
-  const friendHistories = config.redisUrl ? new HistoryCache(store) : histories;
+  const { histories, friendHistories } = wiring.histories ?? historySources(store, Boolean(config.redisUrl));
   ingestion.onStored(async (events) => {
     const listeners = new Set(events.map((e) => e.userId));
     histories.invalidate(listeners);
@@ -130,11 +130,12 @@ export function createServices(
     cf,
     training: new TrainingService(store, models, { artifactsDir: config.artifactsDir, ann: config.annIndex, pipeline: pipeline.settings }),
     catalogues,
+    histories,
     itemStats,
   };
 }
 
-/** Rebuilds online state (popularity, item statistics) from every stored interaction, with progress. */
+/** Feeds every stored interaction to the online state (popularity, item statistics, the history primer), with progress. */
 export async function warmUp(
   store: Store,
   observers: readonly { observe(events: readonly Interaction[]): Promise<void> }[],

@@ -97,6 +97,34 @@ export interface InteractionRepository {
   /** Every event in a stable order, in batches: for training and for rebuilding online state. */
   scan(batchSize?: number): AsyncIterable<Interaction[]>;
   count(): Promise<number>;
+  /**
+   * Events stored by other connections to the same store (another API process, an importer),
+   * for in-process caches. Optional: only adapters that can tell cheaply and exactly have one
+   * (embedded); caches fall back to a TTL without it.
+   */
+  readonly changes?: InteractionChangeFeed;
+}
+
+/**
+ * Synchronous on purpose: a cache consults it on its hot path, so only an adapter that answers
+ * without a network round trip implements it. Positions order stored events: an event
+ * committed later has a greater position.
+ */
+export interface InteractionChangeFeed {
+  /**
+   * An opaque number that differs from the previous call's answer exactly when another
+   * connection committed something (to any table) in between; this connection's own commits
+   * leave it unchanged. Cheap: reads no table.
+   */
+  externalVersion(): number;
+  /** The position of the newest stored event (0 when none). */
+  position(): number;
+  /**
+   * The listeners of events stored after `position`, and the position of the newest of them.
+   * `listeners` is undefined when more than `limit` events were stored (a bulk import): the
+   * caller treats every listener as changed.
+   */
+  listenersSince(position: number, limit: number): { listeners?: Set<string>; position: number };
 }
 
 export interface ModelVersionRepository {

@@ -18,15 +18,19 @@ export const admin: Viewer = { isAdmin: true };
 export const listener = (userId: string): Viewer => ({ userId, isAdmin: false });
 export const anonymous: Viewer = { isAdmin: false };
 
-export async function createTestApp(options: { store?: Store; seed?: (store: Store) => Promise<void>; env?: Record<string, string>; peers?: PeerBus } = {}) {
+export async function createTestApp(
+  options: { store?: Store; seed?: (store: Store) => Promise<void>; env?: Record<string, string>; peers?: PeerBus; log?: (line: string) => void } = {},
+) {
   const store = options.store ?? new EmbeddedStore(':memory:');
   await options.seed?.(store);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mixtape-test-'));
+  // No pre-warming unless a test asks for it: API tests look at what a request computes in a
+  // process that has not served anyone yet (test/api/prewarm.test.ts opts in).
   const config = loadConfig({
     NODE_ENV: 'test', DEMO_DATA: 'false', ADMIN_TOKEN, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir,
-    TRAIN_ON_START: 'false', MODEL_SYNC_SECONDS: '0', ...options.env,
+    TRAIN_ON_START: 'false', MODEL_SYNC_SECONDS: '0', RECOMMEND_PREWARM_LISTENERS: '0', ...options.env,
   });
-  return MixtapeApp.create(config, { store, log: () => {}, peers: options.peers });
+  return MixtapeApp.create(config, { store, log: options.log ?? (() => {}), peers: options.peers });
 }
 
 export interface Result<T> {

@@ -4,7 +4,8 @@
  * 30-day half-life). The snapshot keeps items sorted by release day, so this reads only the
  * window, not the catalogue.
  */
-import { DAY_MS } from '../catalogue-index.js';
+import { type CatalogueIndex, DAY_MS } from '../catalogue-index.js';
+import type { UserProfile } from '../profile.js';
 import { selectTop } from '../top.js';
 import type { PipelineRequest } from '../types.js';
 import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
@@ -59,15 +60,19 @@ export class FreshReleasesSource implements CandidateSource {
       scores.push(fit * 2 ** (-(today - day) / HALF_LIFE_DAYS));
     }
     const top = selectTop(items, scores, items.length, input.cap);
-    return {
-      items: top.items,
-      scores: top.scores,
-      reason: (position) => {
-        const item = top.items[position];
-        if (familiar.has(item)) return 'New release from an artist you like';
-        const term = strongestSharedTerm(catalogue, profile, item);
-        return term ? `New release tagged '${term}', like your favourites` : 'New release you may like';
-      },
-    };
+    return freshOutput(catalogue, profile, top.items, top.scores, Uint8Array.from(top.items, (item) => (familiar.has(item) ? 1 : 0)));
   }
+}
+
+/** The output, made outside `generate` so that its kept `reason` holds only the listed items' facts. */
+function freshOutput(catalogue: CatalogueIndex, profile: UserProfile, items: Int32Array, scores: Float32Array, byFamiliarArtist: Uint8Array): SourceOutput {
+  return {
+    items,
+    scores,
+    reason: (position) => {
+      if (byFamiliarArtist[position]) return 'New release from an artist you like';
+      const term = strongestSharedTerm(catalogue, profile, items[position]);
+      return term ? `New release tagged '${term}', like your favourites` : 'New release you may like';
+    },
+  };
 }

@@ -53,13 +53,14 @@ export class ItemToItemSource implements CandidateSource {
     });
     const ids = Int32Array.from(best.keys());
     const top = selectTop(ids, Float32Array.from(best.values(), (b) => b.score), ids.length, input.cap);
-    return {
-      items: top.items,
-      scores: top.scores,
-      modelVersion: cf.versionId,
-      reason: (position) => `Because you played ${catalogue.titles[best.get(top.items[position])!.seed]}`,
-    };
+    const seedTitles = Array.from(top.items, (item) => catalogue.titles[best.get(item)!.seed]);
+    return itemToItemOutput(top.items, top.scores, cf.versionId, seedTitles);
   }
+}
+
+/** The output, made outside `generate` so that its kept `reason` holds only the seeds' titles. */
+function itemToItemOutput(items: Int32Array, scores: Float32Array, modelVersion: string, seedTitles: readonly string[]): SourceOutput {
+  return { items, scores, modelVersion, reason: (position) => `Because you played ${seedTitles[position]}` };
 }
 
 /**

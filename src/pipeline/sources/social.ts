@@ -9,7 +9,7 @@
  */
 import { TASTE_WEIGHTS } from '../profile.js';
 import { selectTop } from '../top.js';
-import type { FriendActivity, PipelineRequest } from '../types.js';
+import type { PipelineRequest } from '../types.js';
 import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
 
 const HALF_LIFE_MS = 7 * 86_400_000;
@@ -63,11 +63,12 @@ export class SocialSource implements CandidateSource {
     });
     const ids = Int32Array.from(scores.keys());
     const top = selectTop(ids, Float32Array.from(scores.values(), (s) => s.score), ids.length, input.cap);
-    return {
-      items: top.items,
-      scores: top.scores,
-      reason: (position) => describe(friends, scores.get(top.items[position])!.friends),
-    };
+    // The one friend behind each listed item, if only one: all its kept `reason` needs.
+    const onlyFriend = Array.from(top.items, (item) => {
+      const who = scores.get(item)!.friends;
+      return who.length === 1 ? friends[who[0]].name : undefined;
+    });
+    return socialOutput(top.items, top.scores, onlyFriend);
   }
 }
 
@@ -75,7 +76,14 @@ function windowOf(timestamp: number): number {
   return Math.floor(timestamp / WINDOW_MS);
 }
 
-function describe(friends: readonly FriendActivity[], who: readonly number[]): string {
-  if (who.length === 1) return `Your friend ${friends[who[0]].name} played this`;
-  return 'Popular with your friends';
+/** The output, made outside `generate` so that its kept `reason` does not hold friends' histories. */
+function socialOutput(items: Int32Array, scores: Float32Array, onlyFriend: readonly (string | undefined)[]): SourceOutput {
+  return {
+    items,
+    scores,
+    reason: (position) => {
+      const name = onlyFriend[position];
+      return name === undefined ? 'Popular with your friends' : `Your friend ${name} played this`;
+    },
+  };
 }

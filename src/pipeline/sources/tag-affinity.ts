@@ -51,12 +51,22 @@ export class TagAffinitySource implements CandidateSource {
         : cosines[n] + (Number.isNaN(popularity) ? 0 : popularity * POPULARITY_TIE_BREAK);
     }
     const best = selectTop(positions, keys, count, input.cap).items;
-    const top = {
-      items: Int32Array.from(best, (n) => touched[n]),
-      scores: Float32Array.from(best, (n) => cosines[n]),
-    };
-    return { items: top.items, scores: top.scores, reason: (position) => describe(catalogue, profile, top.items[position]) };
+    const items = new Int32Array(best.length);
+    const scores = new Float32Array(best.length);
+    for (let n = 0; n < best.length; n++) {
+      items[n] = touched[best[n]];
+      scores[n] = cosines[best[n]];
+    }
+    return tagOutput(catalogue, profile, items, scores);
   }
+}
+
+/**
+ * The output, made outside `generate` so that its `reason` (kept between requests by the
+ * source cache) holds only what it needs, not the request's per-posting scratch arrays.
+ */
+function tagOutput(catalogue: CatalogueIndex, profile: UserProfile, items: Int32Array, scores: Float32Array): SourceOutput {
+  return { items, scores, reason: (position) => describe(catalogue, profile, items[position]) };
 }
 
 /** Names the term that contributes most to the item's cosine with the listener's profile. */

@@ -1,10 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { Interaction, TargetKind } from '../../domain/types.js';
-import type { AppendResult, InteractionRepository, Page, PageRequest } from '../ports.js';
+import type { AppendResult, InteractionChangeFeed, InteractionRepository, Page, PageRequest } from '../ports.js';
+import { SqliteInteractionChanges } from './interaction-changes.js';
 import { countRows, splitNumericKey, toPage } from './sql-helpers.js';
 
 export class SqliteInteractions implements InteractionRepository {
-  constructor(private readonly db: Database.Database) {}
+  readonly changes: InteractionChangeFeed;
+
+  constructor(private readonly db: Database.Database) {
+    this.changes = new SqliteInteractionChanges(db);
+  }
 
   async append(events: readonly Interaction[]): Promise<AppendResult> {
     const insert = this.db.prepare(

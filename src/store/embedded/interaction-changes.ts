@@ -1,0 +1,36 @@
+/**
+ * The embedded store's change feed (ports.ts InteractionChangeFeed). SQLite's
+ * `PRAGMA data_version` changes on a connection exactly when another connection (this
+ * process's or another's) has committed to the file since the previous call, and never for the
+ * connection's own commits; it reads no table (≈ 2 µs measured on the 100k demo file, about
+ * the same as `max(seq)`). The interactions' AUTOINCREMENT `seq` then says which listeners
+ * changed: writers are serialised, so a later commit always has greater seqs.
+ */
+import type Database from 'better-sqlite3';
+import type { InteractionChangeFeed } from '../ports.js';
+
+export class SqliteInteractionChanges implements InteractionChangeFeed {
+  private readonly version: Database.Statement;
+  private readonly newest: Database.Statement;
+  private readonly after: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.version = db.prepare('PRAGMA data_version').pluck();
+    this.newest = db.prepare('SELECT coalesce(max(seq), 0) FROM interactions').pluck();
+    this.after = db.prepare('SELECT seq, user_id AS userId FROM interactions WHERE seq > ? ORDER BY seq LIMIT ?');
+  }
+
+  externalVersion(): number {
+    return this.version.get() as number;
+  }
+
+  position(): number {
+    return this.newest.get() as number;
+  }
+
+  listenersSince(position: number, limit: number): { listeners?: Set<string>; position: number } {
+    const rows = this.after.all(position, limit + 1) as { seq: number; userId: string }[];
+    if (rows.length > limit) return { position: this.position() };
+    return { listeners: new Set(rows.map((r) => r.userId)), position: rows.length > 0 ? rows[rows.length - 1].seq : position };
+  }
+}

@@ -17,6 +17,8 @@
  *    loop, autocannon's overallRate), p50/p90/p99 and the rate achieved. --rate 0 skips it.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 
@@ -90,22 +92,78 @@ export async function run(args: string[]): Promise<void> {
     console.log('warming up (5 s) …');
     await autocannon({ ...target, connections: options.connections, duration: 5 });
     const setting = `${options.connections} connections, ${options.duration} s, limit ${options.limit}, ${options.tracks.toLocaleString('en')} tracks, ${options.processes} API process(es)`;
+    const measured = async (settings: autocannon.Options) => {
+      const cpu = cpuMeter(server.pid!);
+      const result = await autocannon(settings);
+      report(result, options.duration, cpu());
+    };
     console.log(`capacity (closed loop): ${setting}`);
-    report(await autocannon({ ...target, connections: options.connections, duration: options.duration }), options.duration);
+    await measured({ ...target, connections: options.connections, duration: options.duration });
     if (options.rate > 0) {
       console.log(`latency at ${options.rate} requests/s (open loop): ${setting}`);
-      report(await autocannon({ ...target, connections: options.connections, duration: options.duration, overallRate: options.rate }), options.duration);
+      await measured({ ...target, connections: options.connections, duration: options.duration, overallRate: options.rate });
     }
   } finally {
     server.kill('SIGTERM');
   }
 }
 
-function report(result: autocannon.Result, duration: number): void {
+interface CpuSpent {
+  /** CPU seconds of the API processes (the server and its cluster workers), if readable. */
+  api?: number;
+  /** CPU seconds of this process (the load generator). */
+  load: number;
+}
+
+function report(result: autocannon.Result, duration: number, cpu: CpuSpent): void {
   const { latency, requests } = result;
   console.log(`  requests: ${requests.total} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
   console.log(`  latency ms: p50 ${latency.p50}, p90 ${latency.p90}, p99 ${latency.p99}, max ${latency.max}`);
   console.log(`  throughput: ${requests.average.toFixed(0)} requests/s (average over ${duration} s)`);
+  // CPU per request does not depend on what else the machine runs: the capacity of two idle
+  // cores follows from it, when a shared machine cannot show it directly.
+  const perRequest = (seconds: number) => ((seconds * 1000) / Math.max(1, requests.total)).toFixed(2);
+  const api = cpu.api === undefined ? 'n/a' : `${perRequest(cpu.api)} ms (API processes)`;
+  console.log(`  CPU per request: ${api}, ${perRequest(cpu.load)} ms (load generator); load average ${os.loadavg()[0].toFixed(1)}`);
+  if (cpu.api !== undefined) {
+    const capacity = (os.availableParallelism() * 1000) / ((cpu.api + cpu.load) * 1000 / Math.max(1, requests.total));
+    console.log(`  requests/s the machine's ${os.availableParallelism()} cores could serve at that CPU cost: ${capacity.toFixed(0)}`);
+  }
+}
+
+/** Starts measuring CPU time; the returned function reads what was spent since. */
+function cpuMeter(serverPid: number): () => CpuSpent {
+  const apiBefore = apiCpuSeconds(serverPid);
+  const loadBefore = process.cpuUsage();
+  return () => {
+    const apiAfter = apiCpuSeconds(serverPid);
+    const load = process.cpuUsage(loadBefore);
+    return {
+      ...(apiBefore !== undefined && apiAfter !== undefined ? { api: apiAfter - apiBefore } : {}),
+      load: (load.user + load.system) / 1e6,
+    };
+  };
+}
+
+/** User + system CPU seconds of a process and its children (Linux /proc; undefined elsewhere). */
+function apiCpuSeconds(pid: number): number | undefined {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const read = (id: number): number => {
+    const stat = fs.readFileSync(`/proc/${id}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const own = Number(fields[11]) + Number(fields[12]); // utime, stime
+    let children = 0;
+    for (const task of fs.readdirSync(`/proc/${id}/task`)) {
+      const list = fs.readFileSync(`/proc/${id}/task/${task}/children`, 'utf8').trim();
+      for (const child of list ? list.split(' ') : []) children += read(Number(child));
+    }
+    return own + children;
+  };
+  try {
+    return read(pid) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts `src/main.ts` on the bench catalogue and resolves once /ready answers 200. */

@@ -3,8 +3,8 @@
  *
  * CF, item-to-item and tag affinity read nothing of a request but the listener's profile
  * (their history against a catalogue snapshot) and the CF model; fresh releases also read the
- * request's day, and social the request's day and the minute it arrived (friends'
- * plays reach a listener's social candidates within a minute). So while those are the same
+ * day the request is answered, and social the minute (friends' plays reach a listener's
+ * social candidates within a minute). So while those are the same
  * objects, a second request may reuse what the first computed (up to KEYS_PER_SOURCE keys per
  * source) and rerun only the source that depends on the context (context popularity).
  *

@@ -58,6 +58,11 @@ export interface FriendActivity {
 export type ExclusionReason = 'PLAYED' | 'SKIPPED' | 'DISLIKED';
 
 /** One request as the pipeline sees it, after validation and access checks. */
+/** The moment "new" and "lately" are judged at: when the request is answered, or (offline replays) its context's moment. */
+export function momentOf(request: Pick<PipelineRequest, 'receivedAt' | 'context'>): number {
+  return request.receivedAt ?? request.context.timestamp;
+}
+
 export interface PipelineRequest {
   kind: TargetKind;
   userId: string;
@@ -70,8 +75,10 @@ export interface PipelineRequest {
   /** The listener's friends and their histories (read only when the social source runs). */
   friends: () => Promise<FriendActivity[]>;
   /**
-   * Wall-clock time the request arrived (ms since the epoch), when it differs from the
-   * context's moment; bounds how long a reused social output may be (see SocialSource).
+   * Wall-clock time the request is answered at (ms since the epoch). What is new and what
+   * friends played lately is judged as of this moment (fresh releases, social), whatever
+   * listening moment the context describes; offline replays leave it out and use the
+   * context's timestamp.
    */
   receivedAt?: number;
 }

@@ -45,6 +45,10 @@ describe('candidate sources', () => {
     expect(out.reason(0)).toBe('New release from an artist you like');
     // Erin plays folk: neither fresh release fits her.
     expect((await new FreshReleasesSource().generate(input('erin'))).items).toHaveLength(0);
+    // "Fresh" is judged on the day the request is answered, not the listening moment it names.
+    const later = input('alice');
+    later.request = { ...later.request, receivedAt: NOW + 200 * 86_400_000 };
+    expect((await new FreshReleasesSource().generate(later)).items).toHaveLength(0);
   });
 
   it('social: what friends played lately, more friends first, named when it is one friend', async () => {

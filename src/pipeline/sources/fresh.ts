@@ -1,13 +1,13 @@
 /**
- * Fresh releases: items released in the last `freshDays` before the request that fit the
- * listener — by an artist they play, or sharing their tags and genres. Newer is better (a
- * 30-day half-life). The snapshot keeps items sorted by release day, so this reads only the
+ * Fresh releases: items released in the last `freshDays` before the day the request is
+ * answered on (types.ts, momentOf) that fit the listener — by an artist they play, or sharing
+ * their tags and genres. Newer is better (a 30-day half-life). The snapshot keeps items sorted by release day, so this reads only the
  * window, not the catalogue.
  */
 import { type CatalogueIndex, DAY_MS } from '../catalogue-index.js';
 import type { UserProfile } from '../profile.js';
 import { selectTop } from '../top.js';
-import type { PipelineRequest } from '../types.js';
+import { momentOf, type PipelineRequest } from '../types.js';
 import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
 import { strongestSharedTerm } from './tag-affinity.js';
 
@@ -18,16 +18,16 @@ const FAMILIAR_ARTIST = 0.5;
 export class FreshReleasesSource implements CandidateSource {
   readonly name = 'fresh-releases' as const;
 
-  /** The window ends on the request's day. */
+  /** The window ends on the day the request is answered. */
   reuseKey(request: PipelineRequest): number {
-    return Math.floor(request.context.timestamp / DAY_MS);
+    return Math.floor(momentOf(request) / DAY_MS);
   }
 
   async generate(input: SourceInput): Promise<SourceOutput> {
     const { catalogue } = input.models;
     const { profile } = input;
     if (input.cap === 0 || (profile.terms.size === 0 && profile.artistPlays.size === 0)) return EMPTY_OUTPUT;
-    const today = Math.floor(input.request.context.timestamp / DAY_MS);
+    const today = Math.floor(momentOf(input.request) / DAY_MS);
     const order = catalogue.byRelease;
     // First item released on or after the window's first day.
     let lo = 0;

@@ -1,32 +1,27 @@
 /**
- * Social: what the listener's friends played recently. Each friend's last plays count once
- * per item, weighted by how recent they are (a week's half-life before the end of the
- * request's day), so an item several friends are into right now ranks first.
+ * Social: what the listener's friends played lately. Each friend's last plays count once per
+ * item, weighted by how recent they are (a week's half-life before the end of the minute the
+ * request is answered in), so an item several friends are into right now ranks first.
  * Reading friends' histories is the one source that may wait on the store, so it is the one
  * most likely to run out of budget — and the one whose reuse matters most: its output is
- * reused for the same window within the same wall-clock minute, so friends' newest plays
- * show up within a minute, and a listener's repeated requests do not read fifty histories.
+ * reused within the same wall-clock minute, so friends' newest plays show up within a
+ * minute, and a listener's repeated requests do not read fifty histories each.
  */
 import { TASTE_WEIGHTS } from '../profile.js';
 import { selectTop } from '../top.js';
-import type { PipelineRequest } from '../types.js';
+import { momentOf, type PipelineRequest } from '../types.js';
 import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
 
 const HALF_LIFE_MS = 7 * 86_400_000;
-/**
- * Plays are aged from the end of the request's day: that scales every weight by the same
- * factor, so the order only changes where the floor (MIN_WEIGHT) bites.
- */
-const WINDOW_MS = 86_400_000;
-const MINUTE_MS = 60_000;
 /** Even an old play of a friend says something. */
 const MIN_WEIGHT = 0.1;
+const MINUTE_MS = 60_000;
 
 export class SocialSource implements CandidateSource {
   readonly name = 'social' as const;
 
-  reuseKey(request: PipelineRequest): string {
-    return `${windowOf(request.context.timestamp)}:${Math.floor((request.receivedAt ?? request.context.timestamp) / MINUTE_MS)}`;
+  reuseKey(request: PipelineRequest): number {
+    return minuteOf(request);
   }
 
   async generate(input: SourceInput): Promise<SourceOutput> {
@@ -35,7 +30,7 @@ export class SocialSource implements CandidateSource {
     if (friends.length === 0) return EMPTY_OUTPUT;
     const { catalogue, trackArtists } = input.models;
     const { kind } = input.request;
-    const now = (windowOf(input.request.context.timestamp) + 1) * WINDOW_MS;
+    const now = (minuteOf(input.request) + 1) * MINUTE_MS;
     const excluded = input.profile.excludedItems;
     const scores = new Map<number, { score: number; friends: number[] }>();
     friends.forEach((friend, f) => {
@@ -72,8 +67,8 @@ export class SocialSource implements CandidateSource {
   }
 }
 
-function windowOf(timestamp: number): number {
-  return Math.floor(timestamp / WINDOW_MS);
+function minuteOf(request: Pick<PipelineRequest, 'receivedAt' | 'context'>): number {
+  return Math.floor(momentOf(request) / MINUTE_MS);
 }
 
 /** The output, made outside `generate` so that its kept `reason` does not hold friends' histories. */

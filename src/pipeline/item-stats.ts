@@ -19,6 +19,10 @@ const SEGMENT_PRIOR = 5;
 const SHORT_DECAY = -Math.LN2 / SHORT_HALF_LIFE_MS;
 const LONG_DECAY = -Math.LN2 / LONG_HALF_LIFE_MS;
 const TREND_SCALE = LONG_HALF_LIFE_MS / SHORT_HALF_LIFE_MS;
+const MINUTE_MS = 60_000;
+/** Bounds of the view memo: (kind, segment, minute) keys, and items per key. */
+const MEMO_KEYS = 400;
+const MEMO_ITEMS = 50_000;
 
 interface Counter {
   at: number;
@@ -41,6 +45,10 @@ export interface ItemStatsView {
 export class ItemStats {
   private readonly counters: Record<TargetKind, Map<string, Counter>> = { TRACK: new Map(), ARTIST: new Map() };
   private readonly segmentTotals: Record<TargetKind, Float64Array> = { TRACK: new Float64Array(TIME_SEGMENTS), ARTIST: new Float64Array(TIME_SEGMENTS) };
+  /** Bumped by every count: remembered views of an older generation are stale. */
+  private generation = 0;
+  /** Views per (kind, segment, minute) — see `reader`. */
+  private readonly views = new Map<string, { generation: number; views: Map<string, ItemStatsView> }>();
   /** Tracks' artists, looked up once per track: a track's artists practically never change. */
   private readonly artistsOf = new Map<string, readonly string[]>();
 
@@ -71,8 +79,33 @@ export class ItemStats {
     return this.reader(kind, at, segment)(id);
   }
 
-  /** Reads many items at one moment and segment (the kind's segment mix is computed once). */
+  /**
+   * Reads many items at one moment and segment (the kind's segment mix is computed once).
+   * Views are remembered per (kind, segment, minute) until the next event is counted: every
+   * request in that minute and segment ranks mostly the same popular items, and a minute's
+   * decay is a few parts per million of a day-long half-life. So reads within a minute see
+   * the statistics as of the minute's start.
+   */
   reader(kind: TargetKind, at: number, segment: number): (id: string) => ItemStatsView {
+    const minute = Math.floor(at / MINUTE_MS);
+    const key = `${kind}|${segment}|${minute}`;
+    let memo = this.views.get(key);
+    if (!memo || memo.generation !== this.generation || memo.views.size >= MEMO_ITEMS) {
+      if (!memo && this.views.size >= MEMO_KEYS) this.views.clear();
+      memo = { generation: this.generation, views: new Map() };
+      this.views.set(key, memo);
+    }
+    const views = memo.views;
+    const read = this.exactReader(kind, minute * MINUTE_MS, segment);
+    return (id) => {
+      let view = views.get(id);
+      if (!view) views.set(id, (view = read(id)));
+      return view;
+    };
+  }
+
+  /** Reads many items at exactly `at` (no memo). */
+  private exactReader(kind: TargetKind, at: number, segment: number): (id: string) => ItemStatsView {
     const counters = this.counters[kind];
     const totals = this.segmentTotals[kind];
     let all = 0;
@@ -110,6 +143,7 @@ export class ItemStats {
   }
 
   private add(kind: TargetKind, id: string, weight: number, at: number, segment: number): void {
+    this.generation++;
     let counter = this.counters[kind].get(id);
     if (!counter) {
       counter = { at, short: 0, long: 0, total: 0, segments: new Float32Array(TIME_SEGMENTS) };

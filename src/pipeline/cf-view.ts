@@ -81,17 +81,22 @@ export function unitFactors(cf: Pick<CfModelView, 'factors' | 'itemFactors' | 'i
 
 /** Dot product of rows `a` and `b` of a row-major matrix with `k` columns. */
 export function rowDot(m: Float32Array, k: number, a: number, b: number): number {
-  const ao = a * k;
-  const bo = b * k;
+  let ao = a * k;
+  let bo = b * k;
+  const end = ao + k;
+  // Four independent sums: the CPU overlaps the multiply-adds instead of waiting on one sum.
   let s0 = 0;
   let s1 = 0;
-  let f = 0;
-  for (; f + 1 < k; f += 2) {
-    s0 += m[ao + f] * m[bo + f];
-    s1 += m[ao + f + 1] * m[bo + f + 1];
+  let s2 = 0;
+  let s3 = 0;
+  for (; ao + 3 < end; ao += 4, bo += 4) {
+    s0 += m[ao] * m[bo];
+    s1 += m[ao + 1] * m[bo + 1];
+    s2 += m[ao + 2] * m[bo + 2];
+    s3 += m[ao + 3] * m[bo + 3];
   }
-  if (f < k) s0 += m[ao + f] * m[bo + f];
-  return s0 + s1;
+  for (; ao < end; ao++, bo++) s0 += m[ao] * m[bo];
+  return s0 + s1 + (s2 + s3);
 }
 
 /** Cosine of two model items' factors (0 when either is a zero vector). */

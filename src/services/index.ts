@@ -10,6 +10,7 @@ import { CatalogueService } from './catalogue.service.js';
 import { CatalogueSnapshots } from './catalogue-snapshots.js';
 import { type BundleLoader, CfServing } from './cf-serving.js';
 import { type HistorySource, historySources, type HistorySources } from './history-cache.js';
+import { UserCache } from './user-cache.js';
 import { ModelService } from './model.service.js';
 import { loadCfBundle } from './training/cf-artifacts.js';
 import { TrainingService } from './training/training.service.js';
@@ -124,7 +125,7 @@ export function createServices(
     users: new UserService(store, config.maxPageSize),
     playlists: new PlaylistService(store, config.maxPageSize, now),
     ingestion,
-    recommendations: new RecommendationService({ popularity, cf, histories, friendHistories, catalogues, itemStats, pipeline, now }),
+    recommendations: new RecommendationService({ popularity, cf, histories, friendHistories, catalogues, itemStats, pipeline, users: new UserCache(store), now }),
     popularity,
     models,
     cf,

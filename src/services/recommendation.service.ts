@@ -23,6 +23,7 @@ import type { CfServing } from './cf-serving.js';
 import { type ContextInput, toContext, validateContext } from './ingestion.service.js';
 import type { HistorySource } from './history-cache.js';
 import type { Loaders } from './loaders.js';
+import type { UserCache } from './user-cache.js';
 import { Problems } from './validation.js';
 
 export type { SourceReport, SourceScore, SourceState } from '../pipeline/index.js';
@@ -76,14 +77,19 @@ export interface RecommendationDeps {
   catalogues: CatalogueSnapshots;
   itemStats: ItemStats;
   pipeline: RecommendationPipeline;
+  /** Where listener records come from (the request's loader behind a cache). */
+  users: UserCache;
   now?: () => number;
 }
 
 export class RecommendationService {
   private readonly now: () => number;
 
+  private readonly users: UserCache;
+
   constructor(private readonly deps: RecommendationDeps) {
     this.now = deps.now ?? Date.now;
+    this.users = deps.users;
   }
 
   get pipeline(): RecommendationPipeline {
@@ -102,7 +108,7 @@ export class RecommendationService {
     problems.throwIfAny('recommendation request');
     const { offset, timestamp: pageTimestamp } = page!;
     assertCanActFor(viewer, request.userId);
-    const user = await loaders.users.load(request.userId);
+    const user = await this.users.get(request.userId, loaders);
     if (!user) throw new NotFoundError('User', request.userId, 'userId');
 
     // Later pages keep the first page's moment, so the list they continue is the same list.
@@ -185,12 +191,12 @@ export class RecommendationService {
     const ids = user.friendIds.slice(0, this.deps.pipeline.settings.maxFriends);
     if (ids.length === 0) return [];
     const [friends, histories] = await Promise.all([
-      loaders.users.loadMany(ids),
+      Promise.all(ids.map((id) => this.users.get(id, loaders))),
       Promise.all(ids.map((id) => (this.deps.friendHistories ?? this.deps.histories).history(id))),
     ]);
     const out: FriendActivity[] = [];
     friends.forEach((friend, i) => {
-      if (friend && !(friend instanceof Error)) out.push({ id: friend.id, name: friend.displayName, history: histories[i] });
+      if (friend) out.push({ id: friend.id, name: friend.displayName, history: histories[i] });
     });
     return out;
   }

@@ -77,7 +77,7 @@ export function computeFeatures(ctx: FeatureContext, slots: ArrayLike<number>, o
   const userArtists = Math.log1p(profile.distinctArtists);
   const userSegment = profile.segmentShare[ctx.segment];
   const audioDims = AUDIO_FEATURES.length;
-  const statsOf = itemStats.reader(request.kind, now, ctx.segment);
+  const statsOf = itemStats.itemReader(request.kind, catalogue, now, ctx.segment);
   for (let r = 0; r < slots.length; r++) {
     const slot = slots[r];
     const item = pool.items[slot];
@@ -94,7 +94,7 @@ export function computeFeatures(ctx: FeatureContext, slots: ArrayLike<number>, o
     out[f++] = hoursSinceLast;
     out[f++] = userSegment;
 
-    const stats = statsOf(catalogue.ids[item]);
+    const stats = statsOf(item);
     out[f++] = stats.popularity;
     out[f++] = stats.trend;
     out[f++] = stats.segmentLift;

@@ -9,6 +9,7 @@
  */
 import { POPULARITY_WEIGHTS, type TrackArtistLookup } from '../models/popularity/context-popularity.js';
 import type { Interaction, TargetKind } from '../domain/types.js';
+import type { CatalogueIndex } from './catalogue-index.js';
 import { TIME_SEGMENTS, timeSegment } from './time-segments.js';
 
 export const SHORT_HALF_LIFE_MS = 3 * 86_400_000;
@@ -19,10 +20,6 @@ const SEGMENT_PRIOR = 5;
 const SHORT_DECAY = -Math.LN2 / SHORT_HALF_LIFE_MS;
 const LONG_DECAY = -Math.LN2 / LONG_HALF_LIFE_MS;
 const TREND_SCALE = LONG_HALF_LIFE_MS / SHORT_HALF_LIFE_MS;
-const MINUTE_MS = 60_000;
-/** Bounds of the view memo: (kind, segment, minute) keys, and items per key. */
-const MEMO_KEYS = 400;
-const MEMO_ITEMS = 50_000;
 
 interface Counter {
   at: number;
@@ -45,10 +42,11 @@ export interface ItemStatsView {
 export class ItemStats {
   private readonly counters: Record<TargetKind, Map<string, Counter>> = { TRACK: new Map(), ARTIST: new Map() };
   private readonly segmentTotals: Record<TargetKind, Float64Array> = { TRACK: new Float64Array(TIME_SEGMENTS), ARTIST: new Float64Array(TIME_SEGMENTS) };
-  /** Bumped by every count: remembered views of an older generation are stale. */
-  private generation = 0;
-  /** Views per (kind, segment, minute) — see `reader`. */
-  private readonly views = new Map<string, { generation: number; views: Map<string, ItemStatsView> }>();
+  /** Counters created so far, per kind: an item index (countersOf) made before a creation is stale. */
+  private readonly created: Record<TargetKind, number> = { TRACK: 0, ARTIST: 0 };
+  private readonly indexes: Record<TargetKind, WeakMap<CatalogueIndex, { created: number; counters: (Counter | undefined)[] }>> = {
+    TRACK: new WeakMap(), ARTIST: new WeakMap(),
+  };
   /** Tracks' artists, looked up once per track: a track's artists practically never change. */
   private readonly artistsOf = new Map<string, readonly string[]>();
 
@@ -79,40 +77,38 @@ export class ItemStats {
     return this.reader(kind, at, segment)(id);
   }
 
-  /**
-   * Reads many items at one moment and segment (the kind's segment mix is computed once).
-   * Views are remembered per (kind, segment, minute) until the next event is counted: every
-   * request in that minute and segment ranks mostly the same popular items, and a minute's
-   * decay is a few parts per million of a day-long half-life. So reads within a minute see
-   * the statistics as of the minute's start.
-   */
+  /** Reads many items at one moment and segment (the kind's segment mix is computed once). */
   reader(kind: TargetKind, at: number, segment: number): (id: string) => ItemStatsView {
-    const minute = Math.floor(at / MINUTE_MS);
-    const key = `${kind}|${segment}|${minute}`;
-    let memo = this.views.get(key);
-    if (!memo || memo.generation !== this.generation || memo.views.size >= MEMO_ITEMS) {
-      if (!memo && this.views.size >= MEMO_KEYS) this.views.clear();
-      memo = { generation: this.generation, views: new Map() };
-      this.views.set(key, memo);
-    }
-    const views = memo.views;
-    const read = this.exactReader(kind, minute * MINUTE_MS, segment);
-    return (id) => {
-      let view = views.get(id);
-      if (!view) views.set(id, (view = read(id)));
-      return view;
+    const counters = this.counters[kind];
+    const read = this.viewOf(kind, at, segment);
+    return (id) => read(counters.get(id));
+  }
+
+  /**
+   * The same by a catalogue snapshot's item numbers: a request reads a few hundred items, and
+   * an array index is much cheaper than a lookup among every counted id.
+   */
+  itemReader(kind: TargetKind, catalogue: CatalogueIndex, at: number, segment: number): (item: number) => ItemStatsView {
+    const counters = this.countersOf(kind, catalogue);
+    const read = this.viewOf(kind, at, segment);
+    return (item) => read(counters[item]);
+  }
+
+  /** Popularity only (log(1 + long-decayed engagement)) by item number: the cheap part of `itemReader`. */
+  itemPopularityReader(kind: TargetKind, catalogue: CatalogueIndex, at: number): (item: number) => number {
+    const counters = this.countersOf(kind, catalogue);
+    return (item) => {
+      const counter = counters[item];
+      return counter ? Math.log1p(counter.long * Math.exp(Math.max(0, at - counter.at) * LONG_DECAY)) : 0;
     };
   }
 
-  /** Reads many items at exactly `at` (no memo). */
-  private exactReader(kind: TargetKind, at: number, segment: number): (id: string) => ItemStatsView {
-    const counters = this.counters[kind];
+  private viewOf(kind: TargetKind, at: number, segment: number): (counter: Counter | undefined) => ItemStatsView {
     const totals = this.segmentTotals[kind];
     let all = 0;
     for (let s = 0; s < TIME_SEGMENTS; s++) all += totals[s];
     const overall = all > 0 ? totals[segment] / all : 1 / TIME_SEGMENTS;
-    return (id) => {
-      const counter = counters.get(id);
+    return (counter) => {
       if (!counter) return { popularity: 0, trend: 0, segmentLift: 1 };
       // Reading before the last update (offline replays) does not inflate the counts.
       const dt = Math.max(0, at - counter.at);
@@ -128,13 +124,18 @@ export class ItemStats {
     };
   }
 
-  /** Reads only the popularity (log(1 + long-decayed engagement)) of many items at one moment: the cheap part of `reader`. */
-  popularityReader(kind: TargetKind, at: number): (id: string) => number {
-    const counters = this.counters[kind];
-    return (id) => {
-      const counter = counters.get(id);
-      return counter ? Math.log1p(counter.long * Math.exp(Math.max(0, at - counter.at) * LONG_DECAY)) : 0;
-    };
+  /**
+   * Counters in a snapshot's item order. Counters are updated in place, so the array stays
+   * right until an item is counted for the first time; it is rebuilt then.
+   */
+  private countersOf(kind: TargetKind, catalogue: CatalogueIndex): readonly (Counter | undefined)[] {
+    let index = this.indexes[kind].get(catalogue);
+    if (!index || index.created !== this.created[kind]) {
+      const counters = this.counters[kind];
+      index = { created: this.created[kind], counters: Array.from(catalogue.ids, (id) => counters.get(id)) };
+      this.indexes[kind].set(catalogue, index);
+    }
+    return index.counters;
   }
 
   /** Items counted, per kind (for tests and logs). */
@@ -143,9 +144,9 @@ export class ItemStats {
   }
 
   private add(kind: TargetKind, id: string, weight: number, at: number, segment: number): void {
-    this.generation++;
     let counter = this.counters[kind].get(id);
     if (!counter) {
+      this.created[kind]++;
       counter = { at, short: 0, long: 0, total: 0, segments: new Float32Array(TIME_SEGMENTS) };
       this.counters[kind].set(id, counter);
     }

@@ -168,14 +168,14 @@ export class RecommendationPipeline {
    * least known); the learned ranker's feature rows already hold it for the candidates it scored.
    */
   private popularityOf({ pool, request, models }: Gathered, ranked: RankedCandidates): (slot: number) => number {
-    const popularityOf = models.itemStats.popularityReader(request.kind, request.context.timestamp);
+    const popularityOf = models.itemStats.itemPopularityReader(request.kind, models.catalogue, request.context.timestamp);
     const known = new Float32Array(pool.size).fill(Number.NaN);
     if (ranked.scored) {
       const { slots, features } = ranked.scored;
       for (let r = 0; r < slots.length; r++) known[slots[r]] = features[r * FEATURE_COUNT + POPULARITY_FEATURE];
     }
     return (slot) => {
-      if (Number.isNaN(known[slot])) known[slot] = popularityOf(models.catalogue.ids[pool.items[slot]]);
+      if (Number.isNaN(known[slot])) known[slot] = popularityOf(pool.items[slot]);
       return known[slot];
     };
   }

@@ -113,8 +113,9 @@ export function blend(input: BlendInput): BlendResult {
   // Lazy greedy MMR. The pool is in relevance order and similarity only lowers a candidate's
   // value, so a step can stop at the first candidate whose relevance term alone cannot beat
   // the best value found; and a candidate's max similarity is brought up to date (against the
-  // items picked since it was last looked at) only when it is looked at. The list is the one
-  // plain MMR would make, for a fraction of the dot products.
+  // items picked since it was last looked at) only when its value with the similarity known so
+  // far could still win. The list is the one plain MMR would make, for a fraction of the dot
+  // products.
   const k = cf ? cf.view.factors : 0;
   const diversify = cf !== undefined && settings.mmrLambda < 1;
   const units = diversify ? unitFactors(cf.view) : new Float32Array(0);
@@ -164,7 +165,12 @@ export function blend(input: BlendInput): BlendResult {
         const slot = order[i];
         if (!alive[slot]) continue;
         if (lambda * mmrRelevance[slot] <= best) break;
-        if (diversify) refresh(i, slot);
+        if (diversify) {
+          // Its similarity so far only grows with the newer picks: if even that cannot beat
+          // the best value found, neither can the up-to-date one, and the dot products wait.
+          if (lambda * mmrRelevance[slot] - (1 - lambda) * maxSimilarity[slot] <= best) continue;
+          refresh(i, slot);
+        }
         const value = lambda * mmrRelevance[slot] - (1 - lambda) * maxSimilarity[slot];
         // Caps only ever close, so checking them only for a would-be winner is enough.
         if (value > best && admissible(slot)) {

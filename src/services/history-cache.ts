@@ -20,9 +20,34 @@ export interface HistorySource {
   invalidate(userIds: Iterable<string>): void;
 }
 
-/** No cache: every read goes to the store (distributed mode, where other replicas write too). */
-export function storeHistory(store: Store): HistorySource {
-  return { history: (userId) => store.interactions.allOfUser(userId), invalidate: () => {} };
+/**
+ * No cache: every read goes to the store (distributed mode, where other replicas write too).
+ * But a read that finds the same events as the previous read of that listener hands out the
+ * previous array: profiles and reusable source outputs are keyed by the array
+ * (src/pipeline/source-cache.ts), and would otherwise never be reused in this mode. Events
+ * are append-only and idempotent by id, so the same count with the same first and last event
+ * is the same history.
+ */
+export function storeHistory(store: Store, maxUsers = 20_000): HistorySource {
+  const last = new Map<string, readonly Interaction[]>();
+  return {
+    history: async (userId) => {
+      const events = await store.interactions.allOfUser(userId);
+      const before = last.get(userId);
+      if (before && sameHistory(before, events)) return before;
+      last.delete(userId);
+      if (last.size >= maxUsers) last.delete(last.keys().next().value as string);
+      last.set(userId, events);
+      return events;
+    },
+    invalidate: (userIds) => {
+      for (const id of userIds) last.delete(id);
+    },
+  };
+}
+
+function sameHistory(a: readonly Interaction[], b: readonly Interaction[]): boolean {
+  return a.length === b.length && (a.length === 0 || (a[0].eventId === b[0].eventId && a[a.length - 1].eventId === b[b.length - 1].eventId));
 }
 
 /** Where a process reads listeners' own and friends' histories, and the cache behind them. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/domain/types.js';
-import { HistoryCache } from '../../src/services/history-cache.js';
+import { HistoryCache, storeHistory } from '../../src/services/history-cache.js';
 import { compareCodePoints, HistoryPrimer } from '../../src/services/history-primer.js';
 import { warmUp } from '../../src/services/index.js';
 import { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
@@ -63,6 +63,21 @@ describe('history cache', () => {
     expect(reads()).toBe(5);
     await cache.history(userId(2));
     expect(reads()).toBe(6);
+  });
+
+  it('distributed mode reads the store every time, but hands out the same array while the history is the same', async () => {
+    const { store, calls } = countingStore(withoutChangeFeed(new EmbeddedStore(':memory:')));
+    const plays = fixturePlays();
+    const ofUser = plays.filter((e) => e.userId === userId(1));
+    await store.interactions.append(plays.filter((e) => e !== ofUser[ofUser.length - 1]));
+    const source = storeHistory(store);
+    const first = await source.history(userId(1));
+    expect(await source.history(userId(1))).toBe(first);
+    expect(calls.filter((c) => c.method === 'allOfUser')).toHaveLength(2);
+    await store.interactions.append([ofUser[ofUser.length - 1]]);
+    const after = await source.history(userId(1));
+    expect(after).not.toBe(first);
+    expect(after).toHaveLength(first.length + 1);
   });
 
   it('with a change feed: keeps a history however old, and notices a write from a second connection to the same file', async () => {

@@ -6,11 +6,12 @@
  *    generate candidates for the users with validation items (training items excluded); label a
  *    candidate 1 when it is one of the user's validation items. `windows` (optional, from the
  *    protocol: earlier temporal windows, or folds of the training matrix) add more labelled
- *    lists the same way, each with the sources fitted on its own training matrix. The
- *    validation users are split in two halves (seeded); for each tree depth in `depths` the
- *    ranker trains on the windows and one half with early stopping on the other half (NDCG@10
- *    counting every validation item, also those outside the candidates); the best depth and tree
- *    count are then retrained on the windows and all validation users.
+ *    lists the same way, each with the sources fitted on its own training matrix. By default
+ *    (`crossFit` 3) the validation users fall in three seeded folds, one ranker per fold trains
+ *    on the windows and the other folds, one tree count is chosen on the fold-averaged held-out
+ *    curve (NDCG@10 counting every validation item, also those outside the candidates), and the
+ *    rankers' mean score orders the candidates. With `crossFit` 0: one ranker on the windows and
+ *    a seeded half, early stopping on the other half, refit on the windows and all validation users.
  * 2. `fit(train)`: (re)fit the sources on the final training matrix (skipped when it is the
  *    matrix `fitStacked` used).
  * 3. `scoreUsers`: candidates from the sources (training and validation items excluded, and on
@@ -25,6 +26,7 @@ import { ItemKnnRecommender, type ItemKnnWeighting } from '../cf/item-knn.js';
 import type { InteractionMatrix } from '../cf/matrix.js';
 import { PopularityRecommender } from '../cf/popularity.js';
 import type { Recommender, TrainProgress } from '../cf/recommender.js';
+import { type RowScorer, crossFitLambdaMart } from '../ranker/cross-fit.js';
 import { LambdaMart, type RankingData, concatRanking, meanNdcg, ndcgPerQuery } from '../ranker/lambdamart.js';
 import { type CandidateBlock, type Context, type ExtraFeatures, type Source, featureNames, generateCandidates } from './candidates.js';
 import { extraFeatures } from './features.js';
@@ -105,6 +107,13 @@ export interface HybridParams {
   /** Retrain the chosen ranker on all validation users (else keep the one trained on the inner half). */
   refit: boolean;
   /**
+   * Cross-fitting (≥ 2; 0 or 1: off): the validation users fall in `crossFit` seeded folds; one
+   * ranker per fold trains on the windows and the other folds, the tree count is chosen on the
+   * held-out curves averaged over the folds, and the rankers' mean score orders the candidates
+   * (no refit; `depths`' first depth; `innerShare` and `refit` unused).
+   */
+  crossFit: number;
+  /**
    * How candidates are ordered: 'ranker' (LambdaMART), 'rrf' (reciprocal-rank fusion of the
    * sources), or 'auto': the ranker when it beats the fusion on the held-out validation users
    * by more than `autoMargin` standard errors (paired over users), else the fusion — a learned
@@ -152,6 +161,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   rankerSubsample: 0.5,
   innerShare: 0.5,
   refit: true,
+  crossFit: 3,
   combiner: 'auto',
   autoMargin: 2,
   fusion: 'als,item-knn,rp3beta,social,tags,recent-knn,recent-als',
@@ -243,10 +253,23 @@ export interface StackReport {
   /** NDCG@10 of each source alone on the held-out half of the validation users. */
   sourceNdcg: Record<string, number>;
   chosen: { depth: number; trees: number };
+  /** With cross-fitting: the folds and the fold-averaged held-out curve (NDCG@10 per tree count). */
+  crossFit?: { folds: number; curve: number[] };
   features: string[];
   /** Source fits and candidate generation. */
   candidateSeconds: number;
   seconds: number;
+}
+
+/** What `fitStacked` learns from (see `HybridRecommender.stackingLists`). */
+export interface StackingLists {
+  /** One labelled set of lists per extra window (users with a labelled candidate; negatives subsampled). */
+  readonly windows: RankingData[];
+  readonly windowReport: StackReport['windows'];
+  /** Candidates of the users with validation items, from the train-fitted sources. */
+  readonly block: CandidateBlock;
+  readonly validation: InteractionMatrix;
+  readonly candidateSeconds: number;
 }
 
 export class HybridRecommender implements StackedRecommender {
@@ -254,7 +277,7 @@ export class HybridRecommender implements StackedRecommender {
   readonly params: HybridParams;
   private set: SourceSet | undefined;
   private validation: InteractionMatrix | undefined;
-  private ranker: LambdaMart | undefined;
+  private ranker: RowScorer | undefined;
   /** Filled by fitStacked. */
   report: StackReport | undefined;
 
@@ -387,7 +410,12 @@ export class HybridRecommender implements StackedRecommender {
     return featureNames(this.set.sources, this.set.extra);
   }
 
-  async fitStacked(data: StackingData, onProgress?: TrainProgress, windows: readonly StackingData[] = []): Promise<void> {
+  /**
+   * The labelled lists `fitStacked` learns from: the windows' lists (each window with its own
+   * sources) and the candidates of the users with validation items (sources fitted on `train`,
+   * which become this model's sources).
+   */
+  async stackingLists(data: StackingData, onProgress?: TrainProgress, windows: readonly StackingData[] = []): Promise<StackingLists> {
     const extra = Object.keys(data).filter((k) => k !== 'train' && k !== 'validation');
     if (extra.length > 0) throw new TypeError(`hybrid: stacking data must hold only train and validation, got also: ${extra.join(', ')}`);
     for (const w of windows) {
@@ -416,7 +444,25 @@ export class HybridRecommender implements StackedRecommender {
     const set = this.set as SourceSet;
     const users = usersWithItems(validation);
     const block = this.candidatesOf(set, users, [train]);
-    const candidateSeconds = (performance.now() - started) / 1000;
+    return { windows: windowData, windowReport, block, validation, candidateSeconds: (performance.now() - started) / 1000 };
+  }
+
+  async fitStacked(data: StackingData, onProgress?: TrainProgress, windows: readonly StackingData[] = []): Promise<void> {
+    const lists = await this.stackingLists(data, onProgress, windows);
+    this.fitRanker(lists);
+  }
+
+  /** Chooses and fits the combiner (ranker or fusion) from the lists of `stackingLists`. */
+  fitRanker(lists: StackingLists): void {
+    const started = performance.now();
+    const p = this.params;
+    const set = this.set as SourceSet;
+    const { block, validation, windows: windowData, windowReport, candidateSeconds } = lists;
+    if (p.crossFit >= 2) {
+      this.fitCrossFitted(lists, started);
+      return;
+    }
+    const users = block.users;
     const inner = Array.from(users, (u) => hash01(p.seed, u) < p.innerShare);
     const a = concatRanking([...windowData, rankingData(block, validation, (b) => inner[b], true)]);
     const b = rankingData(block, validation, (k) => !inner[k], false);
@@ -469,7 +515,66 @@ export class HybridRecommender implements StackedRecommender {
       chosen: { depth: chosen.depth, trees: chosen.trees },
       features: this.featureNames(),
       candidateSeconds,
-      seconds: (performance.now() - started) / 1000,
+      seconds: candidateSeconds + (performance.now() - started) / 1000,
+    };
+  }
+
+  /**
+   * `fitRanker` with cross-fitting: the validation users in `crossFit` seeded folds, one ranker
+   * per fold (windows + the other folds; its curve on its own fold), one tree count from the
+   * fold-averaged curve, the mean of the rankers as the scorer. The comparison with the fusion
+   * and each source's figure are out-of-fold, over all validation users.
+   */
+  private fitCrossFitted(lists: StackingLists, started: number): void {
+    const p = this.params;
+    const set = this.set as SourceSet;
+    const { block, validation, windows, windowReport, candidateSeconds } = lists;
+    const K = Math.floor(p.crossFit);
+    const fold = Array.from(block.users, (u) => Math.min(K - 1, Math.floor(hash01(p.seed + 0x51f15e, u) * K)));
+    const folds = Array.from({ length: K }, (_, k) => ({
+      train: rankingData(block, validation, (b) => fold[b] === k, true),
+      heldOut: rankingData(block, validation, (b) => fold[b] === k, false),
+    }));
+    const depth = Number(p.depths.split(',')[0]);
+    const fitted = crossFitLambdaMart(
+      windows,
+      folds,
+      { trees: p.trees, learningRate: p.learningRate, maxDepth: depth, minLeaf: p.minLeaf, subsample: p.rankerSubsample, seed: p.seed },
+      p.smoothing,
+    );
+    // Out of fold: every validation user scored by the ranker that did not train on them.
+    const held = concatRanking(folds.map((f) => f.heldOut));
+    const rankerNdcg = new Float64Array(held.groups.length - 1);
+    let q = 0;
+    for (const per of fitted.heldOutNdcg) {
+      rankerNdcg.set(per, q);
+      q += per.length;
+    }
+    const versusFusion = pairedComparison(rankerNdcg, ndcgPerQuery(this.fusionScores(set, held.features, held.numFeatures), held, 10));
+    const combiner = p.combiner === 'auto' ? (versusFusion.meanDifference > p.autoMargin * versusFusion.standardError ? 'ranker' : 'rrf') : p.combiner;
+    if (combiner !== 'ranker' && combiner !== 'rrf') throw new RangeError(`hybrid: combiner must be auto, ranker or rrf, got "${p.combiner}"`);
+    this.ranker = combiner === 'ranker' ? fitted.ranker : undefined;
+    const sourceNdcg: Record<string, number> = {};
+    set.sources.forEach((source, s) => {
+      const column = Float32Array.from({ length: held.labels.length }, (_, r) => held.features[r * held.numFeatures + s]);
+      sourceNdcg[source.name] = meanNdcg(column, held, 10);
+    });
+    this.report = {
+      trainUsers: held.groups.length - 1,
+      heldOutUsers: held.groups.length - 1,
+      rows: block.items.length,
+      positivesInCandidates: sum(held.labels),
+      validationItems: validation.indices.length,
+      windows: windowReport,
+      perDepth: [{ depth, trees: fitted.trees, ndcg: fitted.best }],
+      versusFusion,
+      combiner,
+      sourceNdcg,
+      chosen: { depth, trees: fitted.trees },
+      crossFit: { folds: K, curve: fitted.curve.map((v) => Math.round(v * 1e5) / 1e5) },
+      features: this.featureNames(),
+      candidateSeconds,
+      seconds: candidateSeconds + (performance.now() - started) / 1000,
     };
   }
 

@@ -53,6 +53,8 @@ export interface LambdaMartParams {
   smoothing: number;
   /** Share of the queries each tree is grown on (1: all). */
   subsample: number;
+  /** With a held-out set, keep only the best prefix of trees (false: keep every tree grown, e.g. to cut later). */
+  keepBest: boolean;
   /** Share of the features each tree may split on (1: all). */
   featureFraction: number;
   /** Only pairs with a row ranked within the first `truncation` get gradients (0: every pair). */
@@ -72,6 +74,7 @@ export const LAMBDAMART_DEFAULTS: Readonly<LambdaMartParams> = Object.freeze({
   patience: 30,
   smoothing: 0,
   subsample: 1,
+  keepBest: true,
   featureFraction: 1,
   truncation: 0,
   seed: 1,
@@ -209,18 +212,21 @@ export class LambdaMart {
     const random = seededRandom(p.seed);
     const queries = data.groups.length - 1;
     const allowed = new Uint8Array(f);
+    const sampled = new Uint8Array(queries).fill(1);
     const grower = new TreeGrower(binned, thresholds, f, p);
     for (let t = 0; t < p.trees; t++) {
-      lambdaGradients(data, scores, grad, hess, p.truncation);
       let count = 0;
       if (p.subsample < 1) {
         for (let q = 0; q < queries; q++) {
-          if (random() >= p.subsample) continue;
+          sampled[q] = random() < p.subsample ? 1 : 0;
+          if (!sampled[q]) continue;
           for (let i = data.groups[q]; i < data.groups[q + 1]; i++) rows[count++] = i;
         }
       } else {
         for (let i = 0; i < n; i++) rows[count++] = i;
       }
+      // Gradients only where the tree will look (the sampled queries).
+      lambdaGradients(data, scores, grad, hess, p.truncation, sampled);
       if (p.featureFraction < 1) {
         const keep = Math.max(1, Math.round(p.featureFraction * f));
         const order = Array.from({ length: f }, (_, j) => j);
@@ -263,8 +269,13 @@ export class LambdaMart {
       }
       best = curve[bestTrees - 1];
     }
-    if (heldOut) this.trees.length = bestTrees;
-    return { trees: this.trees.length, curve, best: heldOut ? best : NaN };
+    if (heldOut && p.keepBest) this.trees.length = bestTrees;
+    return { trees: heldOut ? bestTrees : this.trees.length, curve, best: heldOut ? best : NaN };
+  }
+
+  /** Keeps only the first `trees` trees (at least one). */
+  truncate(trees: number): void {
+    this.trees.length = Math.max(1, Math.min(this.trees.length, Math.floor(trees)));
   }
 
   /** Scores of rows `features` (rows × numFeatures) into `out`. */
@@ -375,10 +386,11 @@ function discountsUpTo(n: number): Float64Array {
 }
 
 /**
- * LambdaRank gradients (towards a higher score) and hessians, per row. With `truncation` > 0,
- * a pair gets a gradient only when one of its rows is ranked within the first `truncation`.
+ * LambdaRank gradients (towards a higher score) and hessians, per row (only the queries
+ * `sampled` marks, when given; the others get 0). With `truncation` > 0, a pair gets a gradient
+ * only when one of its rows is ranked within the first `truncation`.
  */
-function lambdaGradients(data: RankingData, scores: Float64Array, grad: Float64Array, hess: Float64Array, truncation: number): void {
+function lambdaGradients(data: RankingData, scores: Float64Array, grad: Float64Array, hess: Float64Array, truncation: number, sampled?: Uint8Array): void {
   grad.fill(0);
   hess.fill(0);
   const rank = new Int32Array(data.labels.length);
@@ -390,6 +402,7 @@ function lambdaGradients(data: RankingData, scores: Float64Array, grad: Float64A
   const positives: number[] = [];
   const labels = data.labels;
   for (let q = 0; q + 1 < data.groups.length; q++) {
+    if (sampled && !sampled[q]) continue;
     const start = data.groups[q];
     const end = data.groups[q + 1];
     const size = end - start;
@@ -432,21 +445,20 @@ function lambdaGradients(data: RankingData, scores: Float64Array, grad: Float64A
   }
 }
 
-/** A node waiting to be split: its rows are rows[start, end), its histograms are known. */
+/** A node waiting to be split: its rows are rows[start, end), its histogram is known. */
 interface Pending {
   node: number;
   start: number;
   end: number;
   g: number;
   h: number;
-  histG: Float64Array;
-  histH: Float64Array;
-  histC: Int32Array;
+  /** Per (feature, bin): gradient sum, hessian sum, row count, interleaved (index 3 × (j × bins + b)). */
+  hist: Float64Array;
 }
 
 /** Grows depth-wise trees over fixed binned features; reuses its histogram buffers. */
 class TreeGrower {
-  private readonly pool: { histG: Float64Array; histH: Float64Array; histC: Int32Array }[] = [];
+  private readonly pool: Float64Array[] = [];
 
   constructor(
     private readonly binned: Uint8Array,
@@ -455,34 +467,30 @@ class TreeGrower {
     private readonly p: LambdaMartParams,
   ) {}
 
-  private take(): { histG: Float64Array; histH: Float64Array; histC: Int32Array } {
-    const size = this.f * this.p.bins;
-    return this.pool.pop() ?? { histG: new Float64Array(size), histH: new Float64Array(size), histC: new Int32Array(size) };
+  private take(): Float64Array {
+    return this.pool.pop() ?? new Float64Array(3 * this.f * this.p.bins);
   }
 
-  private give(h: { histG: Float64Array; histH: Float64Array; histC: Int32Array }): void {
-    this.pool.push({ histG: h.histG, histH: h.histH, histC: h.histC });
+  private give(hist: Float64Array): void {
+    this.pool.push(hist);
   }
 
-  /** Histograms of rows[start, end) into `out` (cleared first). */
-  private histogram(rows: Int32Array, start: number, end: number, grad: Float64Array, hess: Float64Array, out: { histG: Float64Array; histH: Float64Array; histC: Int32Array }): void {
-    const { histG, histH, histC } = out;
-    histG.fill(0);
-    histH.fill(0);
-    histC.fill(0);
+  /** Histogram of rows[start, end) into `hist` (cleared first). */
+  private histogram(rows: Int32Array, start: number, end: number, grad: Float64Array, hess: Float64Array, hist: Float64Array): void {
+    hist.fill(0);
     const f = this.f;
-    const nb = this.p.bins;
+    const nb3 = 3 * this.p.bins;
     const binned = this.binned;
     for (let k = start; k < end; k++) {
       const r = rows[k];
       const g = grad[r];
       const h = hess[r];
       const base = r * f;
-      for (let j = 0, off = 0; j < f; j++, off += nb) {
-        const b = off + binned[base + j];
-        histG[b] += g;
-        histH[b] += h;
-        histC[b]++;
+      for (let j = 0, off = 0; j < f; j++, off += nb3) {
+        const b = off + 3 * binned[base + j];
+        hist[b] += g;
+        hist[b + 1] += h;
+        hist[b + 2]++;
       }
     }
   }
@@ -514,11 +522,11 @@ class TreeGrower {
       G0 += grad[rows[k]];
       H0 += hess[rows[k]];
     }
-    let frontier: Pending[] = [{ node: newNode(), start: 0, end: count, g: G0, h: H0, ...rootHist }];
+    let frontier: Pending[] = [{ node: newNode(), start: 0, end: count, g: G0, h: H0, hist: rootHist }];
     for (let depth = 0; depth < p.maxDepth && frontier.length > 0; depth++) {
       const next: Pending[] = [];
       for (const pending of frontier) {
-        const { node, start, end, g: G, h: H, histG, histH, histC } = pending;
+        const { node, start, end, g: G, h: H, hist } = pending;
         const n = end - start;
         let bestGain = 1e-12;
         let bestFeature = -1;
@@ -532,9 +540,10 @@ class TreeGrower {
             let hl = 0;
             let cl = 0;
             for (let b = 0; b < cuts; b++) {
-              gl += histG[j * nb + b];
-              hl += histH[j * nb + b];
-              cl += histC[j * nb + b];
+              const at = 3 * (j * nb + b);
+              gl += hist[at];
+              hl += hist[at + 1];
+              cl += hist[at + 2];
               if (cl < p.minLeaf) continue;
               if (n - cl < p.minLeaf) break;
               const gr = G - gl;
@@ -550,7 +559,7 @@ class TreeGrower {
         }
         if (bestFeature < 0) {
           leaf(node, G, H);
-          this.give(pending);
+          this.give(pending.hist);
           continue;
         }
         // Partition rows in place: bin ≤ bestBin to the left.
@@ -568,8 +577,8 @@ class TreeGrower {
         let gl = 0;
         let hl = 0;
         for (let b = 0; b <= bestBin; b++) {
-          gl += histG[bestFeature * nb + b];
-          hl += histH[bestFeature * nb + b];
+          gl += hist[3 * (bestFeature * nb + b)];
+          hl += hist[3 * (bestFeature * nb + b) + 1];
         }
         feature[node] = bestFeature;
         threshold[node] = thresholds[bestFeature][bestBin];
@@ -582,7 +591,7 @@ class TreeGrower {
         if (depth + 1 >= p.maxDepth) {
           leaf(l, leftSide.g, leftSide.h);
           leaf(r, rightSide.g, rightSide.h);
-          this.give(pending);
+          this.give(pending.hist);
           continue;
         }
         // Scan the smaller child; the larger one's histograms are the parent's minus it.
@@ -590,18 +599,14 @@ class TreeGrower {
         const large = small === leftSide ? rightSide : leftSide;
         const smallHist = this.take();
         this.histogram(rows, small.start, small.end, grad, hess, smallHist);
-        for (let b = 0; b < histG.length; b++) {
-          histG[b] -= smallHist.histG[b];
-          histH[b] -= smallHist.histH[b];
-          histC[b] -= smallHist.histC[b];
-        }
-        next.push({ ...small, ...smallHist }, { ...large, histG, histH, histC });
+        for (let b = 0; b < hist.length; b++) hist[b] -= smallHist[b];
+        next.push({ ...small, hist: smallHist }, { ...large, hist });
       }
       frontier = next;
     }
     for (const pending of frontier) {
       leaf(pending.node, pending.g, pending.h);
-      this.give(pending);
+      this.give(pending.hist);
     }
     return {
       feature: Int32Array.from(feature),

@@ -39,6 +39,36 @@ describe('hybrid', () => {
     for (const m of split.test.exclude) for (let k = m.indptr[0]; k < m.indptr[1]; k++) expect(out[m.indices[k]]).toBe(-Infinity);
   });
 
+  it('cross-fitted ranker: deterministic for a seed, out-of-fold report over all validation users, mean of the fold rankers', async () => {
+    const split = randomEvalSplit(pairs, 1);
+    const windows = (split.stackingWindows?.(2) ?? []).map((w) => ({ train: w.train, validation: w.validation }));
+    const fitted = async (seed: number): Promise<{ hybrid: HybridRecommender; scores: Float32Array }> => {
+      const hybrid = new HybridRecommender({ ...FAST_HYBRID, crossFit: 3, combiner: 'ranker', seed }, side);
+      await hybrid.fitStacked({ train: split.tuning.train, validation: split.tuning.validation }, undefined, windows);
+      await hybrid.fit(split.test.train);
+      const scores = new Float32Array(4 * pairs.items.size);
+      hybrid.scoreUsers(Int32Array.from([0, 1, 2, 3]), scores);
+      return { hybrid, scores };
+    };
+    const a = await fitted(1);
+    const b = await fitted(1);
+    expect(Array.from(b.scores)).toEqual(Array.from(a.scores));
+    const report = a.hybrid.report!;
+    expect(report.crossFit?.folds).toBe(3);
+    expect(report.crossFit?.curve).toHaveLength(FAST_HYBRID.trees);
+    expect(report.chosen.trees).toBeGreaterThan(0);
+    expect(report.chosen.trees).toBeLessThanOrEqual(FAST_HYBRID.trees);
+    // Every validation user is held out once (out of fold), none twice.
+    let withValidation = 0;
+    for (let u = 0; u < split.tuning.validation.users; u++) if (split.tuning.validation.indptr[u + 1] > split.tuning.validation.indptr[u]) withValidation++;
+    expect(report.heldOutUsers).toBe(withValidation);
+    expect(report.versusFusion.users).toBe(withValidation);
+    expect(report.windows).toHaveLength(2);
+    const other = await fitted(2);
+    expect(Array.from(other.scores)).not.toEqual(Array.from(a.scores));
+    expect(testNdcg(a.hybrid, split)).toBeGreaterThan(0);
+  });
+
   it('refuses stacking data holding more than train and validation', async () => {
     const split = randomEvalSplit(pairs, 2);
     const hybrid = new HybridRecommender({ ...FAST_HYBRID }, side);

@@ -13,11 +13,13 @@
  * sending its next request as soon as the last answers, latency is simply 50 / throughput
  * (Little's law), so p50 ≤ 10 ms would need 5,000 requests/s. So it prints
  * 1. capacity: the closed loop's requests/s (and its latency, which is queueing);
- * 2. latency at load: the same 50 clients sending --rate requests/s between them (open
- *    loop, autocannon's overallRate), p50/p90/p99 and the rate achieved. --rate 0 skips it.
+ * 2. latency at load: --rate requests/s sent evenly over at most 50 keep-alive connections
+ *    (open loop: each request is sent when it is due, its latency counted from then), and
+ *    p50/p90/p99. --rate 0 skips it.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -92,16 +94,22 @@ export async function run(args: string[]): Promise<void> {
     console.log('warming up (5 s) …');
     await autocannon({ ...target, connections: options.connections, duration: 5 });
     const setting = `${options.connections} connections, ${options.duration} s, limit ${options.limit}, ${options.tracks.toLocaleString('en')} tracks, ${options.processes} API process(es)`;
-    const measured = async (settings: autocannon.Options) => {
-      const cpu = cpuMeter(server.pid!);
-      const result = await autocannon(settings);
-      report(result, options.duration, cpu());
-    };
     console.log(`capacity (closed loop): ${setting}`);
-    await measured({ ...target, connections: options.connections, duration: options.duration });
+    const cpu = cpuMeter(server.pid!);
+    const result = await autocannon({ ...target, connections: options.connections, duration: options.duration });
+    const { latency, requests } = result;
+    console.log(`  requests: ${requests.total} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    console.log(`  latency ms: p50 ${latency.p50}, p90 ${latency.p90}, p99 ${latency.p99}, max ${latency.max}`);
+    console.log(`  throughput: ${requests.average.toFixed(0)} requests/s (average over ${options.duration} s)`);
+    reportCpu(cpu(), requests.total);
     if (options.rate > 0) {
-      console.log(`latency at ${options.rate} requests/s (open loop): ${setting}`);
-      await measured({ ...target, connections: options.connections, duration: options.duration, overallRate: options.rate });
+      console.log(`latency at ${options.rate} requests/s, evenly paced (open loop): ${setting}`);
+      const pacedCpu = cpuMeter(server.pid!);
+      const run = await paced(target.url, target.headers, body, options.rate, options.duration, options.connections);
+      const at = (q: number) => run.latencies[Math.min(run.latencies.length - 1, Math.floor(q * run.latencies.length))].toFixed(1);
+      console.log(`  requests: ${run.latencies.length} ok, ${run.failed} failed; sent ${(run.latencies.length + run.failed) / options.duration} requests/s`);
+      console.log(`  latency ms (from each request's scheduled moment): p50 ${at(0.5)}, p90 ${at(0.9)}, p99 ${at(0.99)}, max ${at(1)}`);
+      reportCpu(pacedCpu(), run.latencies.length + run.failed);
     }
   } finally {
     server.kill('SIGTERM');
@@ -115,20 +123,59 @@ interface CpuSpent {
   load: number;
 }
 
-function report(result: autocannon.Result, duration: number, cpu: CpuSpent): void {
-  const { latency, requests } = result;
-  console.log(`  requests: ${requests.total} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
-  console.log(`  latency ms: p50 ${latency.p50}, p90 ${latency.p90}, p99 ${latency.p99}, max ${latency.max}`);
-  console.log(`  throughput: ${requests.average.toFixed(0)} requests/s (average over ${duration} s)`);
+function reportCpu(cpu: CpuSpent, requests: number): void {
   // CPU per request does not depend on what else the machine runs: the capacity of two idle
   // cores follows from it, when a shared machine cannot show it directly.
-  const perRequest = (seconds: number) => ((seconds * 1000) / Math.max(1, requests.total)).toFixed(2);
+  const perRequest = (seconds: number) => ((seconds * 1000) / Math.max(1, requests)).toFixed(2);
   const api = cpu.api === undefined ? 'n/a' : `${perRequest(cpu.api)} ms (API processes)`;
   console.log(`  CPU per request: ${api}, ${perRequest(cpu.load)} ms (load generator); load average ${os.loadavg()[0].toFixed(1)}`);
   if (cpu.api !== undefined) {
-    const capacity = (os.availableParallelism() * 1000) / ((cpu.api + cpu.load) * 1000 / Math.max(1, requests.total));
+    const capacity = (os.availableParallelism() * 1000) / (((cpu.api + cpu.load) * 1000) / Math.max(1, requests));
     console.log(`  requests/s the machine's ${os.availableParallelism()} cores could serve at that CPU cost: ${capacity.toFixed(0)}`);
   }
+}
+
+/**
+ * An open-loop load at an even `rate`: request i is due at start + i / rate and sent then (or
+ * as soon as one of the `connections` keep-alive sockets is free), whatever the earlier ones
+ * are doing, and its latency counts from when it was due — so a slow server shows up as
+ * latency, not as fewer requests (autocannon's overallRate instead sends each second's quota
+ * as fast as it can at the start of the second, measuring bursts).
+ */
+async function paced(
+  url: string, headers: Record<string, string>, body: () => string, rate: number, seconds: number, connections: number,
+): Promise<{ latencies: Float64Array; failed: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const total = Math.floor(rate * seconds);
+  const latencies: number[] = [];
+  let failed = 0;
+  const pending: Promise<void>[] = [];
+  const send = (due: number) => new Promise<void>((resolve) => {
+    const request = http.request(url, { method: 'POST', headers, agent }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        if (response.statusCode === 200 && !text.startsWith('{"errors"')) latencies.push(performance.now() - due);
+        else failed++;
+        resolve();
+      });
+    });
+    request.on('error', () => {
+      failed++;
+      resolve();
+    });
+    request.end(body());
+  });
+  const start = performance.now();
+  for (let next = 0; next < total; ) {
+    const now = performance.now();
+    for (; next < total && start + (next * 1000) / rate <= now; next++) pending.push(send(start + (next * 1000) / rate));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  return { latencies: Float64Array.from(latencies).sort(), failed };
 }
 
 /** Starts measuring CPU time; the returned function reads what was spent since. */

@@ -148,7 +148,7 @@ describe('reusing context-independent source outputs', () => {
     expect(worded).toBe(1);
   });
 
-  it('reuses the social source within the wall-clock minute, whatever moment the context names, without reading friends again', async () => {
+  it('reuses the social source within the listener\'s wall-clock minute, whatever moment the context names, without reading friends again', async () => {
     const pipeline = new RecommendationPipeline(pipelineSettings(), [new SocialSource()], undefined, 10);
     const history = historyOf('alice');
     const models = modelsOf();
@@ -160,7 +160,7 @@ describe('reusing context-independent source outputs', () => {
     const at = (timestamp: number, receivedAt: number) => ({ ...request('alice', history, timestamp), friends, receivedAt });
     const first = await pipeline.gather(at(NOW, NOW), models);
     expect(first.outputs[SOURCE_NAMES.indexOf('social')]!.items.length).toBeGreaterThan(0);
-    await pipeline.gather(at(NOW + DAY, NOW + 30_000), models); // same minute, another listening moment
+    await pipeline.gather(at(NOW + DAY, NOW + 1), models); // the same minute, another listening moment
     expect(reads).toBe(1);
     await pipeline.gather(at(NOW, NOW + 61_000), models); // a minute later: friends may have played since
     expect(reads).toBe(2);

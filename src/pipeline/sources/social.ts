@@ -30,7 +30,7 @@ export class SocialSource implements CandidateSource {
     if (friends.length === 0) return EMPTY_OUTPUT;
     const { catalogue, trackArtists } = input.models;
     const { kind } = input.request;
-    const now = (minuteOf(input.request) + 1) * MINUTE_MS;
+    const now = minuteEnd(input.request);
     const excluded = input.profile.excludedItems;
     const scores = new Map<number, { score: number; friends: number[] }>();
     friends.forEach((friend, f) => {
@@ -67,8 +67,25 @@ export class SocialSource implements CandidateSource {
   }
 }
 
-function minuteOf(request: Pick<PipelineRequest, 'receivedAt' | 'context'>): number {
-  return Math.floor(momentOf(request) / MINUTE_MS);
+/**
+ * The listener's current minute. Each listener's minutes start at their own offset, so the
+ * recomputations do not all fall on the same wall-clock second (every listener's first request
+ * after a shared minute boundary would otherwise recompute at once).
+ */
+function minuteOf(request: Pick<PipelineRequest, 'receivedAt' | 'context' | 'userId'>): number {
+  return Math.floor((momentOf(request) + offsetOf(request.userId)) / MINUTE_MS);
+}
+
+/** When a listener's minute ends (what plays are aged from). */
+function minuteEnd(request: Pick<PipelineRequest, 'receivedAt' | 'context' | 'userId'>): number {
+  return (minuteOf(request) + 1) * MINUTE_MS - offsetOf(request.userId);
+}
+
+/** A stable spread of listeners over the minute (FNV-1a of the id). */
+function offsetOf(userId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % MINUTE_MS;
 }
 
 /** The output, made outside `generate` so that its kept `reason` does not hold friends' histories. */

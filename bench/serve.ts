@@ -109,6 +109,10 @@ export async function run(args: string[]): Promise<void> {
       const at = (q: number) => run.latencies[Math.min(run.latencies.length - 1, Math.floor(q * run.latencies.length))].toFixed(1);
       console.log(`  requests: ${run.latencies.length} ok, ${run.failed} failed; sent ${(run.latencies.length + run.failed) / options.duration} requests/s`);
       console.log(`  latency ms (from each request's scheduled moment): p50 ${at(0.5)}, p90 ${at(0.9)}, p99 ${at(0.99)}, max ${at(1)}`);
+      if (run.slowAt.length > 0) {
+        const when = run.slowAt.sort((a, b) => a - b);
+        console.log(`  ${when.length} requests over ${SLOW_MS} ms, due between ${when[0].toFixed(1)} s and ${when[when.length - 1].toFixed(1)} s into the run`);
+      }
       reportCpu(pacedCpu(), run.latencies.length + run.failed);
     }
   } finally {
@@ -142,12 +146,16 @@ function reportCpu(cpu: CpuSpent, requests: number): void {
  * latency, not as fewer requests (autocannon's overallRate instead sends each second's quota
  * as fast as it can at the start of the second, measuring bursts).
  */
+const SLOW_MS = 100;
+
 async function paced(
   url: string, headers: Record<string, string>, body: () => string, rate: number, seconds: number, connections: number,
-): Promise<{ latencies: Float64Array; failed: number }> {
+): Promise<{ latencies: Float64Array; failed: number; slowAt: number[] }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const total = Math.floor(rate * seconds);
   const latencies: number[] = [];
+  /** When (s into the run) the requests slower than SLOW_MS were due: a burst or a spread. */
+  const slowAt: number[] = [];
   let failed = 0;
   const pending: Promise<void>[] = [];
   const send = (due: number) => new Promise<void>((resolve) => {
@@ -156,7 +164,11 @@ async function paced(
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
       response.on('end', () => {
-        if (response.statusCode === 200 && !text.startsWith('{"errors"')) latencies.push(performance.now() - due);
+        if (response.statusCode === 200 && !text.startsWith('{"errors"')) {
+          const latency = performance.now() - due;
+          latencies.push(latency);
+          if (latency > SLOW_MS) slowAt.push((due - start) / 1000);
+        }
         else failed++;
         resolve();
       });
@@ -175,7 +187,7 @@ async function paced(
   }
   await Promise.all(pending);
   agent.destroy();
-  return { latencies: Float64Array.from(latencies).sort(), failed };
+  return { latencies: Float64Array.from(latencies).sort(), failed, slowAt };
 }
 
 /** Starts measuring CPU time; the returned function reads what was spent since. */
@@ -215,7 +227,8 @@ function apiCpuSeconds(pid: number): number | undefined {
 
 /** Starts `src/main.ts` on the bench catalogue and resolves once /ready answers 200. */
 async function startServer(options: Options) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // The flags `npm start` runs the server with (package.json).
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env, NODE_ENV: 'production', ADMIN_TOKEN, DATA_DIR: options.data,
       PORT: String(options.port), HOST: '127.0.0.1', SERVER_PROCESSES: String(options.processes), DEMO_TRACKS: String(options.tracks), DEMO_USERS: String(options.users),

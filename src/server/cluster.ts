@@ -33,7 +33,7 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
   const { log } = options;
   await options.prepare();
   // 'advanced' serialisation: events keep their exact shape (structured clone, not JSON).
-  cluster.setupPrimary({ serialization: 'advanced' });
+  cluster.setupPrimary({ serialization: 'advanced', execArgv: withServingHeap(process.execArgv) });
   const workers = new Set<Worker>();
   let stopping = false;
   let warm = 0;
@@ -101,3 +101,17 @@ export function workerHandshake(): { warmAndWait: () => Promise<void>; listening
 }
 
 export const isClusterWorker = (): boolean => cluster.isWorker;
+
+/**
+ * The V8 flags an API process runs with: a request's garbage (candidate pools, feature rows,
+ * the response) dies young, and with V8's default young generation much of it is promoted
+ * anyway; the old space, which holds the caches (hundreds of MB), then fills and its
+ * mark-compact (≈ 300 ms of marking on the 100k demo) stalls requests for a moment. A 64 MB
+ * semi-space keeps request garbage young (docs/benchmarks.md, serving). `npm start` passes the
+ * same flag to a single process.
+ */
+export function withServingHeap(execArgv: readonly string[]): string[] {
+  return execArgv.some((flag) => flag.startsWith('--max-semi-space-size')) ? [...execArgv] : [...execArgv, `--max-semi-space-size=${SEMI_SPACE_MB}`];
+}
+
+const SEMI_SPACE_MB = 64;

@@ -17,7 +17,8 @@
  */
 import type { CatalogueIndex } from './catalogue-index.js';
 import type { CandidatePool } from './candidates.js';
-import { type CfModelView, rowDot, unitFactors } from './cf-view.js';
+import { dot } from '../models/cf/factor-utils.js';
+import { type CfModelView, unitFactors } from './cf-view.js';
 import type { RankedCandidates } from './ranking/rank.js';
 import type { PipelineSettings } from './settings.js';
 import { SOURCE_NAMES } from './types.js';
@@ -133,7 +134,7 @@ export function blend(input: BlendInput): BlendResult {
     if (key >= 0) {
       let max = maxSimilarity[slot];
       for (let v = upToDate[i]; v < vectors; v++) {
-        const similarity = rowDot(units, k, key, pickedKeys[v]);
+        const similarity = dot(units, key * k, units, pickedKeys[v] * k, k);
         if (similarity > max) max = similarity;
       }
       maxSimilarity[slot] = max;

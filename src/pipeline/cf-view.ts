@@ -5,6 +5,7 @@
  * model it is judging. The pipeline never loads or trains a model itself.
  */
 import type { TargetKind } from '../domain/types.js';
+import { dot } from '../models/cf/factor-utils.js';
 import type { CatalogueIndex } from './catalogue-index.js';
 
 export interface CfItemIds {
@@ -79,29 +80,10 @@ export function unitFactors(cf: Pick<CfModelView, 'factors' | 'itemFactors' | 'i
   return units;
 }
 
-/** Dot product of rows `a` and `b` of a row-major matrix with `k` columns. */
-export function rowDot(m: Float32Array, k: number, a: number, b: number): number {
-  let ao = a * k;
-  let bo = b * k;
-  const end = ao + k;
-  // Four independent sums: the CPU overlaps the multiply-adds instead of waiting on one sum.
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  for (; ao + 3 < end; ao += 4, bo += 4) {
-    s0 += m[ao] * m[bo];
-    s1 += m[ao + 1] * m[bo + 1];
-    s2 += m[ao + 2] * m[bo + 2];
-    s3 += m[ao + 3] * m[bo + 3];
-  }
-  for (; ao < end; ao++, bo++) s0 += m[ao] * m[bo];
-  return s0 + s1 + (s2 + s3);
-}
-
 /** Cosine of two model items' factors (0 when either is a zero vector). */
 export function factorCosine(cf: CfModelView, a: number, b: number): number {
-  return rowDot(unitFactors(cf), cf.factors, a, b);
+  const units = unitFactors(cf);
+  return dot(units, a * cf.factors, units, b * cf.factors, cf.factors);
 }
 
 const excludedKeyCache = new WeakMap<ReadonlySet<string>, WeakMap<CfItemIds, ReadonlySet<number>>>();

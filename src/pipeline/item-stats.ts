@@ -42,9 +42,8 @@ export interface ItemStatsView {
 export class ItemStats {
   private readonly counters: Record<TargetKind, Map<string, Counter>> = { TRACK: new Map(), ARTIST: new Map() };
   private readonly segmentTotals: Record<TargetKind, Float64Array> = { TRACK: new Float64Array(TIME_SEGMENTS), ARTIST: new Float64Array(TIME_SEGMENTS) };
-  /** Counters created so far, per kind: an item index (countersOf) made before a creation is stale. */
-  private readonly created: Record<TargetKind, number> = { TRACK: 0, ARTIST: 0 };
-  private readonly indexes: Record<TargetKind, WeakMap<CatalogueIndex, { created: number; counters: (Counter | undefined)[] }>> = {
+  /** Per snapshot: counters in its item order, filled as they are found (counterOf). */
+  private readonly indexes: Record<TargetKind, WeakMap<CatalogueIndex, (Counter | undefined)[]>> = {
     TRACK: new WeakMap(), ARTIST: new WeakMap(),
   };
   /** Tracks' artists, looked up once per track: a track's artists practically never change. */
@@ -89,16 +88,16 @@ export class ItemStats {
    * an array index is much cheaper than a lookup among every counted id.
    */
   itemReader(kind: TargetKind, catalogue: CatalogueIndex, at: number, segment: number): (item: number) => ItemStatsView {
-    const counters = this.countersOf(kind, catalogue);
+    const counterOf = this.counterOf(kind, catalogue);
     const read = this.viewOf(kind, at, segment);
-    return (item) => read(counters[item]);
+    return (item) => read(counterOf(item));
   }
 
   /** Popularity only (log(1 + long-decayed engagement)) by item number: the cheap part of `itemReader`. */
   itemPopularityReader(kind: TargetKind, catalogue: CatalogueIndex, at: number): (item: number) => number {
-    const counters = this.countersOf(kind, catalogue);
+    const counterOf = this.counterOf(kind, catalogue);
     return (item) => {
-      const counter = counters[item];
+      const counter = counterOf(item);
       return counter ? Math.log1p(counter.long * Math.exp(Math.max(0, at - counter.at) * LONG_DECAY)) : 0;
     };
   }
@@ -125,17 +124,16 @@ export class ItemStats {
   }
 
   /**
-   * Counters in a snapshot's item order. Counters are updated in place, so the array stays
-   * right until an item is counted for the first time; it is rebuilt then.
+   * An item's counter by snapshot item number. Counters are updated in place and never
+   * replaced, so one found is kept in the snapshot's array for good; an item without one yet
+   * is looked up by id each time (it may be counted since).
    */
-  private countersOf(kind: TargetKind, catalogue: CatalogueIndex): readonly (Counter | undefined)[] {
+  private counterOf(kind: TargetKind, catalogue: CatalogueIndex): (item: number) => Counter | undefined {
     let index = this.indexes[kind].get(catalogue);
-    if (!index || index.created !== this.created[kind]) {
-      const counters = this.counters[kind];
-      index = { created: this.created[kind], counters: Array.from(catalogue.ids, (id) => counters.get(id)) };
-      this.indexes[kind].set(catalogue, index);
-    }
-    return index.counters;
+    if (!index) this.indexes[kind].set(catalogue, (index = new Array<Counter | undefined>(catalogue.size)));
+    const known = index;
+    const counters = this.counters[kind];
+    return (item) => (known[item] ??= counters.get(catalogue.ids[item]));
   }
 
   /** Items counted, per kind (for tests and logs). */
@@ -146,7 +144,6 @@ export class ItemStats {
   private add(kind: TargetKind, id: string, weight: number, at: number, segment: number): void {
     let counter = this.counters[kind].get(id);
     if (!counter) {
-      this.created[kind]++;
       counter = { at, short: 0, long: 0, total: 0, segments: new Float32Array(TIME_SEGMENTS) };
       this.counters[kind].set(id, counter);
     }

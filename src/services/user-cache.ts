@@ -59,10 +59,6 @@ export class UserCache {
     return user;
   }
 
-  clear(): void {
-    this.entries.clear();
-  }
-
   private noticeOutsideWrites(now: number): void {
     if (!this.feed || now - this.checkedAt < this.checkEveryMs) return;
     this.checkedAt = now;

@@ -8,15 +8,9 @@
  * to one part of the simulation therefore leaves every other part's output unchanged.
  */
 
-/** 32-bit FNV-1a over the UTF-16 code units of a string. */
-export function hashString(text: string, basis = 0x811c9dc5): number {
-  let h = basis >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
+import { hashString } from '../lib/hash.js';
+
+export { hashString };
 
 /** SplitMix32 step: spreads a 32-bit value over the whole range; used to expand seeds. */
 function splitmix32(state: number): [next: number, out: number] {

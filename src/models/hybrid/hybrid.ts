@@ -483,8 +483,7 @@ export class HybridRecommender implements StackedRecommender {
     const rankerScores = new Float64Array(b.labels.length);
     innerBest?.predict(b.features, rankerScores);
     const versusFusion = pairedComparison(ndcgPerQuery(rankerScores, b, 10), ndcgPerQuery(this.fusionScores(set, b.features, b.numFeatures), b, 10));
-    const combiner = p.combiner === 'auto' ? (versusFusion.meanDifference > p.autoMargin * versusFusion.standardError ? 'ranker' : 'rrf') : p.combiner;
-    if (combiner !== 'ranker' && combiner !== 'rrf') throw new RangeError(`hybrid: combiner must be auto, ranker or rrf, got "${p.combiner}"`);
+    const combiner = this.chooseCombiner(versusFusion);
     if (combiner === 'rrf') {
       this.ranker = undefined;
     } else if (p.refit || !innerBest) {
@@ -494,13 +493,8 @@ export class HybridRecommender implements StackedRecommender {
     } else {
       this.ranker = innerBest;
     }
-    // Each source alone on the held-out half (its score column orders the candidates; its own
-    // top N are all candidates, so its top 10 is its full-catalogue top 10 among what it may propose).
-    const sourceNdcg: Record<string, number> = {};
-    set.sources.forEach((source, s) => {
-      const column = Float32Array.from({ length: b.labels.length }, (_, r) => b.features[r * b.numFeatures + s]);
-      sourceNdcg[source.name] = meanNdcg(column, b, 10);
-    });
+    // Each source alone on the held-out half.
+    const sourceNdcg = sourceNdcgOf(set, b);
     this.report = {
       trainUsers: a.groups.length - 1,
       heldOutUsers: b.groups.length - 1,
@@ -517,6 +511,14 @@ export class HybridRecommender implements StackedRecommender {
       candidateSeconds,
       seconds: candidateSeconds + (performance.now() - started) / 1000,
     };
+  }
+
+  /** 'ranker' or 'rrf': the configured combiner, or with 'auto' the ranker only when it beats the fusion by autoMargin standard errors. */
+  private chooseCombiner(versusFusion: StackReport['versusFusion']): 'ranker' | 'rrf' {
+    const p = this.params;
+    const combiner = p.combiner === 'auto' ? (versusFusion.meanDifference > p.autoMargin * versusFusion.standardError ? 'ranker' : 'rrf') : p.combiner;
+    if (combiner !== 'ranker' && combiner !== 'rrf') throw new RangeError(`hybrid: combiner must be auto, ranker or rrf, got "${p.combiner}"`);
+    return combiner;
   }
 
   /**
@@ -551,14 +553,9 @@ export class HybridRecommender implements StackedRecommender {
       q += per.length;
     }
     const versusFusion = pairedComparison(rankerNdcg, ndcgPerQuery(this.fusionScores(set, held.features, held.numFeatures), held, 10));
-    const combiner = p.combiner === 'auto' ? (versusFusion.meanDifference > p.autoMargin * versusFusion.standardError ? 'ranker' : 'rrf') : p.combiner;
-    if (combiner !== 'ranker' && combiner !== 'rrf') throw new RangeError(`hybrid: combiner must be auto, ranker or rrf, got "${p.combiner}"`);
+    const combiner = this.chooseCombiner(versusFusion);
     this.ranker = combiner === 'ranker' ? fitted.ranker : undefined;
-    const sourceNdcg: Record<string, number> = {};
-    set.sources.forEach((source, s) => {
-      const column = Float32Array.from({ length: held.labels.length }, (_, r) => held.features[r * held.numFeatures + s]);
-      sourceNdcg[source.name] = meanNdcg(column, held, 10);
-    });
+    const sourceNdcg = sourceNdcgOf(set, held);
     this.report = {
       trainUsers: held.groups.length - 1,
       heldOutUsers: held.groups.length - 1,
@@ -626,6 +623,19 @@ export class HybridRecommender implements StackedRecommender {
 }
 
 /** Mean of a − b over the queries where both are defined, its standard error, and the two means. */
+/**
+ * Each source alone on some lists: its score column orders the candidates (its own top N are
+ * all candidates, so its top 10 is its full-catalogue top 10 among what it may propose).
+ */
+function sourceNdcgOf(set: SourceSet, data: RankingData): Record<string, number> {
+  const out: Record<string, number> = {};
+  set.sources.forEach((source, s) => {
+    const column = Float32Array.from({ length: data.labels.length }, (_, r) => data.features[r * data.numFeatures + s]);
+    out[source.name] = meanNdcg(column, data, 10);
+  });
+  return out;
+}
+
 function pairedComparison(a: Float64Array, b: Float64Array): StackReport['versusFusion'] {
   const diffs: number[] = [];
   let sa = 0;

@@ -7,6 +7,7 @@
  * reused within the same wall-clock minute, so friends' newest plays show up within a
  * minute, and a listener's repeated requests do not read fifty histories each.
  */
+import { hashString } from '../../lib/hash.js';
 import { TASTE_WEIGHTS } from '../profile.js';
 import { selectTop } from '../top.js';
 import { momentOf, type PipelineRequest } from '../types.js';
@@ -83,9 +84,7 @@ function minuteEnd(request: Pick<PipelineRequest, 'receivedAt' | 'context' | 'us
 
 /** A stable spread of listeners over the minute (FNV-1a of the id). */
 function offsetOf(userId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % MINUTE_MS;
+  return hashString(userId) % MINUTE_MS;
 }
 
 /** The output, made outside `generate` so that its kept `reason` does not hold friends' histories. */

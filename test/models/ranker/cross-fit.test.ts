@@ -1,45 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { AveragedRanker, crossFitLambdaMart, smoothedArgmax } from '../../../src/models/ranker/cross-fit.js';
 import { LambdaMart, type RankingData, meanNdcg } from '../../../src/models/ranker/lambdamart.js';
-
-/** Queries of `size` rows, 3 features: relevant iff feature 0 lies in a middle band and feature 1 > 0.3 (with 10 % label noise); feature 2 is noise. */
-function synthetic(queries: number, size: number, seed: number): RankingData {
-  let state = seed >>> 0;
-  const rand = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-  const f = 3;
-  const features = new Float32Array(queries * size * f);
-  const labels = new Float32Array(queries * size);
-  const groups = new Int32Array(queries + 1);
-  for (let q = 0; q < queries; q++) {
-    groups[q + 1] = (q + 1) * size;
-    for (let r = 0; r < size; r++) {
-      const i = q * size + r;
-      const x0 = rand();
-      const x1 = rand();
-      features[i * f] = x0;
-      features[i * f + 1] = x1;
-      features[i * f + 2] = rand();
-      const relevant = x0 > 0.4 && x0 < 0.6 && x1 > 0.3;
-      labels[i] = rand() < 0.1 ? 1 - Number(relevant) : Number(relevant);
-    }
-  }
-  return { features, numFeatures: f, labels, groups };
-}
+import { synthetic } from './synthetic.js';
 
 const params = { trees: 30, maxDepth: 3, minLeaf: 10, learningRate: 0.2, subsample: 0.5, seed: 4 };
 
 function fitOnce(seed: number) {
-  const shared = [synthetic(60, 20, 1)];
-  const folds = [2, 3, 4].map((s) => ({ train: synthetic(40, 20, s), heldOut: synthetic(40, 20, s) }));
+  const shared = [synthetic(60, 20, 1, 0.1)];
+  const folds = [2, 3, 4].map((s) => ({ train: synthetic(40, 20, s, 0.1), heldOut: synthetic(40, 20, s, 0.1) }));
   return crossFitLambdaMart(shared, folds, { ...params, seed }, 3);
 }
 
 describe('crossFitLambdaMart', () => {
   it('is deterministic for a seed, and another seed gives other rankers', () => {
-    const test = synthetic(50, 20, 9);
+    const test = synthetic(50, 20, 9, 0.1);
     const score = (r: ReturnType<typeof fitOnce>): Float32Array => {
       const out = new Float32Array(test.labels.length);
       r.ranker.predict(test.features, out);
@@ -61,7 +35,7 @@ describe('crossFitLambdaMart', () => {
     for (const m of r.members) expect(m.size).toBe(r.trees);
     expect(r.best).toBe(r.curve[r.trees - 1]);
     expect(r.heldOutNdcg).toHaveLength(3);
-    const test = synthetic(100, 20, 11);
+    const test = synthetic(100, 20, 11, 0.1);
     const scores = new Float32Array(test.labels.length);
     r.ranker.predict(test.features, scores);
     const noise = Float32Array.from({ length: test.labels.length }, (_, i) => test.features[i * 3 + 2]);
@@ -80,20 +54,20 @@ describe('crossFitLambdaMart', () => {
       for (let i = 0; i < d.labels.length; i++) features[i * 3 + 2] = 0;
       return { ...d, features };
     };
-    const f0 = mark(synthetic(60, 20, 2), 1);
+    const f0 = mark(synthetic(60, 20, 2, 0.1), 1);
     const folds = [
       { train: f0, heldOut: f0 },
-      { train: plain(synthetic(60, 20, 3)), heldOut: plain(synthetic(60, 20, 3)) },
-      { train: plain(synthetic(60, 20, 4)), heldOut: plain(synthetic(60, 20, 4)) },
+      { train: plain(synthetic(60, 20, 3, 0.1)), heldOut: plain(synthetic(60, 20, 3, 0.1)) },
+      { train: plain(synthetic(60, 20, 4, 0.1)), heldOut: plain(synthetic(60, 20, 4, 0.1)) },
     ];
-    const r = crossFitLambdaMart([plain(synthetic(30, 20, 1))], folds, { ...params, trees: 10 });
+    const r = crossFitLambdaMart([plain(synthetic(30, 20, 1, 0.1))], folds, { ...params, trees: 10 });
     expect(r.members[0].splitCounts()[2]).toBe(0);
     expect(r.members[1].splitCounts()[2]).toBeGreaterThan(0);
     expect(r.members[2].splitCounts()[2]).toBeGreaterThan(0);
   });
 
   it('AveragedRanker scores with the mean of its members; truncate keeps a prefix', () => {
-    const data = synthetic(40, 20, 5);
+    const data = synthetic(40, 20, 5, 0.1);
     const a = new LambdaMart({ ...params, seed: 1 });
     const b = new LambdaMart({ ...params, seed: 2 });
     a.fit(data);

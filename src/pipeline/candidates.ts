@@ -17,14 +17,14 @@ export class CandidatePool {
   /** Per source: its best score in this pool (for normalisation), 0 when none is positive. */
   readonly bestScore = new Float32Array(SOURCE_COUNT);
   readonly size: number;
-  private readonly slotByItem: Map<number, number>;
+  /** Item → slot, made on first use (only the debug view asks). */
+  private slotByItem?: Map<number, number>;
 
-  private constructor(items: Int32Array, scores: Float32Array, ranks: Int32Array, slotByItem: Map<number, number>) {
+  private constructor(items: Int32Array, scores: Float32Array, ranks: Int32Array) {
     this.items = items;
     this.scores = scores;
     this.ranks = ranks;
     this.size = items.length;
-    this.slotByItem = slotByItem;
     for (let slot = 0; slot < this.size; slot++) {
       for (let s = 0; s < SOURCE_COUNT; s++) {
         const score = scores[slot * SOURCE_COUNT + s];
@@ -46,31 +46,41 @@ export class CandidatePool {
     const items = new Int32Array(capacity);
     const scores = new Float32Array(capacity * SOURCE_COUNT).fill(Number.NaN);
     const ranks = new Int32Array(capacity * SOURCE_COUNT).fill(-1);
-    const slotByItem = new Map<number, number>();
+    const slotOf = slotScratch(outputs);
+    // The outputs come from different sources, so they have different shapes: read their arrays
+    // once here rather than through a megamorphic property access in the inner loop.
+    const itemsOf = outputs.map((output) => output?.items ?? EMPTY_ITEMS);
+    const scoresOf = outputs.map((output) => output?.scores ?? EMPTY_SCORES);
     let size = 0;
     for (let rank = 0; rank < longest; rank++) {
-      for (let s = 0; s < outputs.length; s++) {
-        const output = outputs[s];
-        if (!output || rank >= output.items.length) continue;
-        const item = output.items[rank];
-        let slot = slotByItem.get(item);
-        if (slot === undefined) {
+      for (let s = 0; s < itemsOf.length; s++) {
+        const sourceItems = itemsOf[s];
+        if (rank >= sourceItems.length) continue;
+        const item = sourceItems[rank];
+        let slot = slotOf[item];
+        if (slot < 0) {
           if (size === capacity) continue;
           slot = size++;
-          slotByItem.set(item, slot);
+          slotOf[item] = slot;
           items[slot] = item;
         }
         // A source lists an item once; keep its first (best) rank if it repeats one anyway.
         if (ranks[slot * SOURCE_COUNT + s] < 0) {
           ranks[slot * SOURCE_COUNT + s] = rank;
-          scores[slot * SOURCE_COUNT + s] = output.scores[rank];
+          scores[slot * SOURCE_COUNT + s] = scoresOf[s][rank];
         }
       }
     }
-    return new CandidatePool(items.subarray(0, size), scores.subarray(0, size * SOURCE_COUNT), ranks.subarray(0, size * SOURCE_COUNT), slotByItem);
+    // Leave the scratch as it was found: −1 everywhere.
+    for (let slot = 0; slot < size; slot++) slotOf[items[slot]] = -1;
+    return new CandidatePool(items.subarray(0, size), scores.subarray(0, size * SOURCE_COUNT), ranks.subarray(0, size * SOURCE_COUNT));
   }
 
   slotOf(item: number): number {
+    if (!this.slotByItem) {
+      this.slotByItem = new Map();
+      for (let slot = 0; slot < this.size; slot++) this.slotByItem.set(this.items[slot], slot);
+    }
     return this.slotByItem.get(item) ?? -1;
   }
 
@@ -90,4 +100,26 @@ export class CandidatePool {
     for (let s = 0; s < SOURCE_COUNT; s++) if (this.ranks[slot * SOURCE_COUNT + s] >= 0) n++;
     return n;
   }
+}
+
+/**
+ * Item → slot while merging, shared by every merge: −1 everywhere between merges (a merge
+ * resets what it set, and runs synchronously). An array indexed by item number costs a
+ * fraction of a Map's lookups for the few hundred candidates of a request.
+ */
+let scratch = new Int32Array(0);
+const EMPTY_ITEMS = new Int32Array(0);
+const EMPTY_SCORES = new Float32Array(0);
+
+function slotScratch(outputs: readonly (SourceOutput | undefined)[]): Int32Array {
+  let largest = -1;
+  for (const output of outputs) {
+    if (!output) continue;
+    for (let i = 0; i < output.items.length; i++) if (output.items[i] > largest) largest = output.items[i];
+  }
+  if (largest >= scratch.length) {
+    const grown = new Int32Array(Math.max(largest + 1, 2 * scratch.length)).fill(-1);
+    scratch = grown;
+  }
+  return scratch;
 }

@@ -78,6 +78,7 @@ export function computeFeatures(ctx: FeatureContext, slots: ArrayLike<number>, o
   const userSegment = profile.segmentShare[ctx.segment];
   const audioDims = AUDIO_FEATURES.length;
   const statsOf = itemStats.itemReader(request.kind, catalogue, now, ctx.segment);
+  const memo = listenerItemMemo(profile, cf && cf.kind === request.kind ? cf : undefined);
   for (let r = 0; r < slots.length; r++) {
     const slot = slots[r];
     const item = pool.items[slot];
@@ -102,41 +103,106 @@ export function computeFeatures(ctx: FeatureContext, slots: ArrayLike<number>, o
     out[f++] = Number.isNaN(catalogPopularity) ? -1 : catalogPopularity / 100;
     const released = catalogue.releaseDay[item];
     out[f++] = Number.isNaN(released) ? -1 : Math.log1p(Math.max(0, today - released));
-    let distance = 0;
-    let known = 0;
     for (let a = 0; a < audioDims; a++) {
       const value = catalogue.audio[item * audioDims + a];
       out[f++] = Number.isNaN(value) ? -1 : value;
-      const mean = profile.audioMean[a];
-      if (!Number.isNaN(value) && !Number.isNaN(mean)) {
-        distance += (value - mean) * (value - mean);
-        known++;
-      }
     }
 
-    let plays = 0;
-    for (let k = catalogue.artistPtr[item]; k < catalogue.artistPtr[item + 1]; k++) {
-      plays = Math.max(plays, profile.artistPlays.get(catalogue.artistIdx[k]) ?? 0);
+    let at = memo.offsetOf(item);
+    if (at < 0) {
+      at = memo.add(item);
+      listenerItemColumns(ctx, keyOf, item, memo.values, at);
     }
-    out[f++] = Math.log1p(plays);
-    let simMax = 0;
-    let simSum = 0;
-    const key = keyOf ? keyOf[item] : -1;
-    if (cf && key >= 0 && ctx.seeds.length > 0) {
-      simMax = Number.NEGATIVE_INFINITY;
-      for (const seed of ctx.seeds) {
-        const similarity = factorCosine(cf, key, seed);
-        simSum += similarity;
-        if (similarity > simMax) simMax = similarity;
-      }
-    }
-    out[f++] = simMax;
-    out[f++] = ctx.seeds.length > 0 ? simSum / ctx.seeds.length : 0;
-    let affinity = 0;
-    for (let k = catalogue.termPtr[item]; k < catalogue.termPtr[item + 1]; k++) {
-      affinity += profile.termWeights[catalogue.termIdx[k]] * catalogue.termWeight[k];
-    }
-    out[f++] = affinity;
-    out[f] = known > 0 ? Math.sqrt(distance / known) : -1;
+    for (let c = 0; c < PAIR_COLUMNS; c++) out[f++] = memo.values[at + c];
   }
+}
+
+/**
+ * The user×item columns that depend only on the listener's profile and the CF model (artist
+ * plays, similarity to recent plays, tag affinity, audio distance), in `out[at..at + 4]`. They are the
+ * costly ones — ten 64-dimension cosines and a walk of the item's terms — and a listener's
+ * requests rank mostly the same items, so they are memoised per profile (below).
+ */
+function listenerItemColumns(ctx: FeatureContext, keyOf: Int32Array | undefined, item: number, out: Float32Array, at: number): void {
+  const { profile, models } = ctx;
+  const { catalogue, cf } = models;
+  let plays = 0;
+  for (let k = catalogue.artistPtr[item]; k < catalogue.artistPtr[item + 1]; k++) {
+    plays = Math.max(plays, profile.artistPlays.get(catalogue.artistIdx[k]) ?? 0);
+  }
+  out[at + 0] = Math.log1p(plays);
+  let simMax = 0;
+  let simSum = 0;
+  const key = keyOf ? keyOf[item] : -1;
+  if (cf && key >= 0 && ctx.seeds.length > 0) {
+    simMax = Number.NEGATIVE_INFINITY;
+    for (const seed of ctx.seeds) {
+      const similarity = factorCosine(cf, key, seed);
+      simSum += similarity;
+      if (similarity > simMax) simMax = similarity;
+    }
+  }
+  out[at + 1] = simMax;
+  out[at + 2] = ctx.seeds.length > 0 ? simSum / ctx.seeds.length : 0;
+  let affinity = 0;
+  for (let k = catalogue.termPtr[item]; k < catalogue.termPtr[item + 1]; k++) {
+    affinity += profile.termWeights[catalogue.termIdx[k]] * catalogue.termWeight[k];
+  }
+  out[at + 3] = affinity;
+  let distance = 0;
+  let known = 0;
+  const audioDims = AUDIO_FEATURES.length;
+  for (let a = 0; a < audioDims; a++) {
+    const value = catalogue.audio[item * audioDims + a];
+    const mean = profile.audioMean[a];
+    if (!Number.isNaN(value) && !Number.isNaN(mean)) {
+      distance += (value - mean) * (value - mean);
+      known++;
+    }
+  }
+  out[at + 4] = known > 0 ? Math.sqrt(distance / known) : -1;
+}
+
+const PAIR_COLUMNS = 5;
+/** Items one listener's memo holds before it starts afresh (≈ 100 KB). */
+const PAIR_MEMO_ITEMS = 4096;
+
+/**
+ * One listener's user×item columns by snapshot item, for one CF model. It lives as long as the
+ * profile (a WeakMap entry): a new play makes a new history, so a new profile and an empty memo.
+ */
+class ListenerItemMemo {
+  private readonly offsets = new Map<number, number>();
+  /** PAIR_COLUMNS values per memoised item, at the offset `offsetOf` gives. */
+  values = new Float32Array(64 * PAIR_COLUMNS);
+
+  constructor(readonly model: Float32Array | undefined) {}
+
+  /** Where the item's columns start in `values`, or −1 when they are not memoised. */
+  offsetOf(item: number): number {
+    return this.offsets.get(item) ?? -1;
+  }
+
+  /** Makes room for the item's columns (the caller fills them) and returns their offset. */
+  add(item: number): number {
+    if (this.offsets.size === PAIR_MEMO_ITEMS) this.offsets.clear();
+    const at = this.offsets.size * PAIR_COLUMNS;
+    if (at + PAIR_COLUMNS > this.values.length) {
+      const grown = new Float32Array(Math.min(PAIR_MEMO_ITEMS * PAIR_COLUMNS, 2 * this.values.length));
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.offsets.set(item, at);
+    return at;
+  }
+}
+
+const pairMemos = new WeakMap<UserProfile, ListenerItemMemo>();
+
+function listenerItemMemo(profile: UserProfile, cf: PipelineModels['cf']): ListenerItemMemo {
+  // Keyed by the model's factor array, which outlives the per-request CF view.
+  const model = cf?.itemFactors;
+  let memo = pairMemos.get(profile);
+  if (!memo || memo.model !== model) pairMemos.set(profile, (memo = new ListenerItemMemo(model)));
+  return memo;
 }

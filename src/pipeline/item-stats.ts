@@ -29,6 +29,12 @@ interface Counter {
   segments: Float32Array;
 }
 
+interface SnapshotCounters {
+  counters: (Counter | undefined)[];
+  /** Per item: the `created` count at which it had no counter, −1 when not looked up. */
+  missingAt: Int32Array;
+}
+
 /** What the ranker reads about one item at one moment. */
 export interface ItemStatsView {
   /** log(1 + long-decayed engagement). */
@@ -42,10 +48,12 @@ export interface ItemStatsView {
 export class ItemStats {
   private readonly counters: Record<TargetKind, Map<string, Counter>> = { TRACK: new Map(), ARTIST: new Map() };
   private readonly segmentTotals: Record<TargetKind, Float64Array> = { TRACK: new Float64Array(TIME_SEGMENTS), ARTIST: new Float64Array(TIME_SEGMENTS) };
-  /** Per snapshot: counters in its item order, filled as they are found (counterOf). */
-  private readonly indexes: Record<TargetKind, WeakMap<CatalogueIndex, (Counter | undefined)[]>> = {
+  /** Per snapshot: counters in its item order, filled as they are found, and misses (counterOf). */
+  private readonly indexes: Record<TargetKind, WeakMap<CatalogueIndex, SnapshotCounters>> = {
     TRACK: new WeakMap(), ARTIST: new WeakMap(),
   };
+  /** Counters created so far per kind: a miss recorded at an older count may have been counted since. */
+  private readonly created: Record<TargetKind, number> = { TRACK: 0, ARTIST: 0 };
   /** Tracks' artists, looked up once per track: a track's artists practically never change. */
   private readonly artistsOf = new Map<string, readonly string[]>();
 
@@ -130,10 +138,23 @@ export class ItemStats {
    */
   private counterOf(kind: TargetKind, catalogue: CatalogueIndex): (item: number) => Counter | undefined {
     let index = this.indexes[kind].get(catalogue);
-    if (!index) this.indexes[kind].set(catalogue, (index = new Array<Counter | undefined>(catalogue.size)));
-    const known = index;
+    if (!index) {
+      index = { counters: new Array<Counter | undefined>(catalogue.size), missingAt: new Int32Array(catalogue.size).fill(-1) };
+      this.indexes[kind].set(catalogue, index);
+    }
+    const { counters: known, missingAt } = index;
     const counters = this.counters[kind];
-    return (item) => (known[item] ??= counters.get(catalogue.ids[item]));
+    const { created } = this;
+    return (item) => {
+      const counter = known[item];
+      if (counter) return counter;
+      // Most of a large catalogue is never played: remember a miss until a counter is created.
+      if (missingAt[item] === created[kind]) return undefined;
+      const found = counters.get(catalogue.ids[item]);
+      if (found) known[item] = found;
+      else missingAt[item] = created[kind];
+      return found;
+    };
   }
 
   /** Items counted, per kind (for tests and logs). */
@@ -146,6 +167,7 @@ export class ItemStats {
     if (!counter) {
       counter = { at, short: 0, long: 0, total: 0, segments: new Float32Array(TIME_SEGMENTS) };
       this.counters[kind].set(id, counter);
+      this.created[kind]++;
     }
     if (at >= counter.at) {
       const dt = at - counter.at;

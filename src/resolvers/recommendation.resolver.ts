@@ -10,7 +10,10 @@ import { RecommendationDebugType } from './types/recommendation-debug.type.js';
 import { RecommendationListType, RecommendationType, SimilarListType } from './types/recommendation.type.js';
 
 function ranked(items: readonly RecommendedItem[], offset = 0): RecommendationType[] {
-  return items.map((item, i) => ({ ...item, rank: offset + i + 1, targetId: item.id }));
+  // A literal of the fields, not a spread: this runs for every item of every request.
+  return items.map((item, i) => ({
+    rank: offset + i + 1, targetKind: item.targetKind, targetId: item.id, score: item.score, sources: item.sources, explanation: item.explanation,
+  }));
 }
 
 @Resolver(() => RecommendationType)

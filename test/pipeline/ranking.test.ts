@@ -5,7 +5,7 @@ import { factorCosine, unitFactors } from '../../src/pipeline/cf-view.js';
 import { featureContext } from '../../src/pipeline/features.js';
 import { ItemStats, type LearnedRanker, type PipelineRequest, SOURCE_COUNT, userProfile, WeightedBlend, pipelineSettings } from '../../src/pipeline/index.js';
 import { CatalogueIndex } from '../../src/pipeline/catalogue-index.js';
-import { rankCandidates } from '../../src/pipeline/ranking/rank.js';
+import { rankCandidates, sortedSlots } from '../../src/pipeline/ranking/rank.js';
 import { cfViewOf, lcg, output } from './helpers.js';
 import { NOW, worldEvents, worldTracks } from './world.js';
 
@@ -53,5 +53,23 @@ describe('ranking stage', () => {
     expect(factorCosine(view, 0, 1)).toBe(0);
     expect(Array.from(unitFactors(view).subarray(0, 3))).toEqual([0.6, 0.800000011920929, 0].map(Math.fround));
     expect(unitFactors(view)).toBe(unitFactors(view)); // made once per model
+  });
+});
+
+describe('sortedSlots', () => {
+  it('orders slots by descending score with ties by slot, as a comparator sort would', () => {
+    const special = [0, -0, 1, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-30, -1e-30, 3.5, 3.5, 0];
+    for (const seed of [1, 2, 3]) {
+      const next = lcg(seed);
+      const scores = Float32Array.from({ length: 500 }, (_, i) => (i < special.length ? special[i] : Math.round((next() - 0.5) * 40) / 4));
+      const expected = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a] || a - b);
+      expect(Array.from(sortedSlots(scores))).toEqual(expected);
+      const subset = Int32Array.from(expected.filter((slot) => slot % 3 === 0).reverse());
+      expect(Array.from(sortedSlots(scores, subset))).toEqual(expected.filter((slot) => slot % 3 === 0));
+    }
+  });
+
+  it('puts NaN scores last', () => {
+    expect(Array.from(sortedSlots(Float32Array.from([Number.NaN, -5, 2])))).toEqual([2, 1, 0]);
   });
 });

@@ -67,9 +67,36 @@ export function rankCandidates(
   return { firstStage, relevance, order, ranker: learned.name, scored: { slots, features: rows } };
 }
 
-/** `slots` (default: every slot) by descending score, ties by slot. */
-function sortedSlots(scores: Float32Array, slots?: Int32Array): Int32Array {
-  const order = slots ? Int32Array.from(slots) : Int32Array.from(scores.keys());
-  order.sort((a, b) => scores[b] - scores[a] || a - b);
+/** Slot numbers stay below this (MAX_CANDIDATES_LIMIT is 10,000): a sort key keeps 14 bits for them. */
+const SLOT_SPAN = 16_384;
+const bits = new Float32Array(1);
+const bitsAsUint = new Uint32Array(bits.buffer);
+
+/**
+ * `slots` (default: every slot) by descending score, ties by slot. Each slot becomes one
+ * float64 key — the score's bits flipped to sort descending, times SLOT_SPAN, plus the slot:
+ * exact below 2⁵³ — so the sort is the engine's native numeric sort, several times faster
+ * than a comparator calling back into JavaScript for every comparison.
+ */
+export function sortedSlots(scores: Float32Array, slots?: Int32Array): Int32Array {
+  const n = slots ? slots.length : scores.length;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const slot = slots ? slots[i] : i;
+    keys[i] = descendingKey(scores[slot]) * SLOT_SPAN + slot;
+  }
+  keys.sort();
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i] % SLOT_SPAN;
   return order;
+}
+
+/** A 32-bit key that orders float32 scores from highest to lowest (−0 as 0, NaN last). */
+function descendingKey(score: number): number {
+  if (Number.isNaN(score)) return 0xffffffff;
+  bits[0] = score + 0; // −0 + 0 is +0: the two zeros tie, as they compare equal
+  const u = bitsAsUint[0];
+  // Ascending order of the raw bits: negatives reversed (flip all bits), positives above them.
+  const ascending = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+  return 0xffffffff - ascending;
 }

@@ -22,6 +22,8 @@ const LONG_DECAY = -Math.LN2 / LONG_HALF_LIFE_MS;
 const TREND_SCALE = LONG_HALF_LIFE_MS / SHORT_HALF_LIFE_MS;
 
 interface Counter {
+  /** Its place in ItemStats.list. */
+  number: number;
   at: number;
   short: number;
   long: number;
@@ -29,9 +31,14 @@ interface Counter {
   segments: Float32Array;
 }
 
+/**
+ * A snapshot's items → counters, as typed arrays: a plain array of a 100k-item catalogue's size
+ * would be a dictionary in V8, and every read a hash lookup.
+ */
 interface SnapshotCounters {
-  counters: (Counter | undefined)[];
-  /** Per item: the `created` count at which it had no counter, −1 when not looked up. */
+  /** Per item: its counter's number (ItemStats.list), −1 when not found yet. */
+  counterAt: Int32Array;
+  /** Per item: how many counters existed when it had none, −1 when not looked up. */
   missingAt: Int32Array;
 }
 
@@ -48,12 +55,12 @@ export interface ItemStatsView {
 export class ItemStats {
   private readonly counters: Record<TargetKind, Map<string, Counter>> = { TRACK: new Map(), ARTIST: new Map() };
   private readonly segmentTotals: Record<TargetKind, Float64Array> = { TRACK: new Float64Array(TIME_SEGMENTS), ARTIST: new Float64Array(TIME_SEGMENTS) };
-  /** Per snapshot: counters in its item order, filled as they are found, and misses (counterOf). */
+  /** Per snapshot: counters by its item numbers, filled as they are found, and misses (counterOf). */
   private readonly indexes: Record<TargetKind, WeakMap<CatalogueIndex, SnapshotCounters>> = {
     TRACK: new WeakMap(), ARTIST: new WeakMap(),
   };
-  /** Counters created so far per kind: a miss recorded at an older count may have been counted since. */
-  private readonly created: Record<TargetKind, number> = { TRACK: 0, ARTIST: 0 };
+  /** Every counter per kind, by number (creation order): a miss recorded at an older length may have been counted since. */
+  private readonly list: Record<TargetKind, Counter[]> = { TRACK: [], ARTIST: [] };
   /** Tracks' artists, looked up once per track: a track's artists practically never change. */
   private readonly artistsOf = new Map<string, readonly string[]>();
 
@@ -139,20 +146,20 @@ export class ItemStats {
   private counterOf(kind: TargetKind, catalogue: CatalogueIndex): (item: number) => Counter | undefined {
     let index = this.indexes[kind].get(catalogue);
     if (!index) {
-      index = { counters: new Array<Counter | undefined>(catalogue.size), missingAt: new Int32Array(catalogue.size).fill(-1) };
+      index = { counterAt: new Int32Array(catalogue.size).fill(-1), missingAt: new Int32Array(catalogue.size).fill(-1) };
       this.indexes[kind].set(catalogue, index);
     }
-    const { counters: known, missingAt } = index;
+    const { counterAt, missingAt } = index;
     const counters = this.counters[kind];
-    const { created } = this;
+    const list = this.list[kind];
     return (item) => {
-      const counter = known[item];
-      if (counter) return counter;
-      // Most of a large catalogue is never played: remember a miss until a counter is created.
-      if (missingAt[item] === created[kind]) return undefined;
+      const at = counterAt[item];
+      if (at >= 0) return list[at];
+      // Most of a large catalogue is never played: a miss holds until another counter is created.
+      if (missingAt[item] === list.length) return undefined;
       const found = counters.get(catalogue.ids[item]);
-      if (found) known[item] = found;
-      else missingAt[item] = created[kind];
+      if (found) counterAt[item] = found.number;
+      else missingAt[item] = list.length;
       return found;
     };
   }
@@ -165,9 +172,9 @@ export class ItemStats {
   private add(kind: TargetKind, id: string, weight: number, at: number, segment: number): void {
     let counter = this.counters[kind].get(id);
     if (!counter) {
-      counter = { at, short: 0, long: 0, total: 0, segments: new Float32Array(TIME_SEGMENTS) };
+      counter = { number: this.list[kind].length, at, short: 0, long: 0, total: 0, segments: new Float32Array(TIME_SEGMENTS) };
       this.counters[kind].set(id, counter);
-      this.created[kind]++;
+      this.list[kind].push(counter);
     }
     if (at >= counter.at) {
       const dt = at - counter.at;

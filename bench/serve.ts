@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- serve [--tracks 100000] [--users 1000] [--connections 50] [--duration 20]
- *   [--limit 30] [--processes 1] [--rate 1000] [--data ./.bench/serve]`
+ *   [--limit 30] [--processes 1] [--rate 1000] [--writes 0] [--data ./.bench/serve]`
  *
  * Serving speed of `recommendations(limit: 30)` in embedded mode: starts the API as its own
  * process on a demo catalogue of the given size (generated and trained on first use, kept in
@@ -15,7 +15,10 @@
  * 1. capacity: the closed loop's requests/s (and its latency, which is queueing);
  * 2. latency at load: --rate requests/s sent evenly over at most 50 keep-alive connections
  *    (open loop: each request is sent when it is due, its latency counted from then), and
- *    p50/p90/p99. --rate 0 skips it.
+ *    p50/p90/p99. --rate 0 skips it. --writes N adds N plays per second to that run
+ *    (`recordInteractions`, one PLAY of a random track by a random listener each, evenly paced
+ *    over the same connections): every play changes its listener's history, so that listener's
+ *    next request is a first request again.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +35,7 @@ interface Options {
   limit: number;
   processes: number;
   rate: number;
+  writes: number;
   data: string;
   port: number;
 }
@@ -51,6 +55,7 @@ function parse(args: string[]): Options {
     limit: get('limit', 30),
     processes: get('processes', 1),
     rate: get('rate', 1000),
+    writes: get('writes', 0),
     port: get('port', 4123),
     data: path.resolve(dataAt >= 0 ? args[dataAt + 1] : `./.bench/serve-${tracks}`),
   };
@@ -103,15 +108,21 @@ export async function run(args: string[]): Promise<void> {
     console.log(`  throughput: ${requests.average.toFixed(0)} requests/s (average over ${options.duration} s)`);
     reportCpu(cpu(), requests.total);
     if (options.rate > 0) {
-      console.log(`latency at ${options.rate} requests/s, evenly paced (open loop): ${setting}`);
+      const writing = options.writes > 0 ? ` + ${options.writes} plays/s recorded` : '';
+      console.log(`latency at ${options.rate} requests/s${writing}, evenly paced (open loop): ${setting}`);
       const pacedCpu = cpuMeter(server.pid!);
-      const run = await paced(target.url, target.headers, body, options.rate, options.duration, options.connections);
+      const run = await paced(target.url, target.headers, body, options.rate, options.duration, options.connections, options.writes > 0 ? { rate: options.writes, body: playBody(options) } : undefined);
       const at = (q: number) => run.latencies[Math.min(run.latencies.length - 1, Math.floor(q * run.latencies.length))].toFixed(1);
       console.log(`  requests: ${run.latencies.length} ok, ${run.failed} failed; sent ${(run.latencies.length + run.failed) / options.duration} requests/s`);
       console.log(`  latency ms (from each request's scheduled moment): p50 ${at(0.5)}, p90 ${at(0.9)}, p99 ${at(0.99)}, max ${at(1)}`);
       if (run.slowAt.length > 0) {
         const when = run.slowAt.sort((a, b) => a - b);
         console.log(`  ${when.length} requests over ${SLOW_MS} ms, due between ${when[0].toFixed(1)} s and ${when[when.length - 1].toFixed(1)} s into the run`);
+      }
+      if (run.writes) {
+        const w = run.writes;
+        const wat = (q: number) => w.latencies[Math.min(w.latencies.length - 1, Math.floor(q * w.latencies.length))].toFixed(1);
+        console.log(`  plays recorded: ${w.latencies.length} ok, ${w.failed} failed; latency ms p50 ${wat(0.5)}, p99 ${wat(0.99)}`);
       }
       reportCpu(pacedCpu(), run.latencies.length + run.failed);
     }
@@ -148,46 +159,77 @@ function reportCpu(cpu: CpuSpent, requests: number): void {
  */
 const SLOW_MS = 100;
 
+interface Stream {
+  latencies: number[];
+  failed: number;
+}
+
 async function paced(
   url: string, headers: Record<string, string>, body: () => string, rate: number, seconds: number, connections: number,
-): Promise<{ latencies: Float64Array; failed: number; slowAt: number[] }> {
+  writes?: { rate: number; body: () => string },
+): Promise<{ latencies: Float64Array; failed: number; slowAt: number[]; writes?: { latencies: Float64Array; failed: number } }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const total = Math.floor(rate * seconds);
-  const latencies: number[] = [];
+  const reads: Stream = { latencies: [], failed: 0 };
+  const written: Stream = { latencies: [], failed: 0 };
   /** When (s into the run) the requests slower than SLOW_MS were due: a burst or a spread. */
   const slowAt: number[] = [];
-  let failed = 0;
   const pending: Promise<void>[] = [];
-  const send = (due: number) => new Promise<void>((resolve) => {
+  const send = (due: number, stream: Stream = reads, text: string = body()) => new Promise<void>((resolve) => {
     const request = http.request(url, { method: 'POST', headers, agent }, (response) => {
-      let text = '';
+      let answer = '';
       response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
+      response.on('data', (chunk: string) => (answer += chunk));
       response.on('end', () => {
-        if (response.statusCode === 200 && !text.startsWith('{"errors"')) {
+        if (response.statusCode === 200 && !answer.startsWith('{"errors"')) {
           const latency = performance.now() - due;
-          latencies.push(latency);
-          if (latency > SLOW_MS) slowAt.push((due - start) / 1000);
+          stream.latencies.push(latency);
+          if (latency > SLOW_MS && stream === reads) slowAt.push((due - start) / 1000);
         }
-        else failed++;
+        else stream.failed++;
         resolve();
       });
     });
     request.on('error', () => {
-      failed++;
+      stream.failed++;
       resolve();
     });
-    request.end(body());
+    request.end(text);
   });
   const start = performance.now();
-  for (let next = 0; next < total; ) {
+  const totalWrites = writes ? Math.floor(writes.rate * seconds) : 0;
+  for (let next = 0, nextWrite = 0; next < total || nextWrite < totalWrites; ) {
     const now = performance.now();
     for (; next < total && start + (next * 1000) / rate <= now; next++) pending.push(send(start + (next * 1000) / rate));
+    for (; writes && nextWrite < totalWrites && start + (nextWrite * 1000) / writes.rate <= now; nextWrite++) {
+      pending.push(send(start + (nextWrite * 1000) / writes.rate, written, writes.body()));
+    }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await Promise.all(pending);
   agent.destroy();
-  return { latencies: Float64Array.from(latencies).sort(), failed, slowAt };
+  const sorted = (stream: Stream) => Float64Array.from(stream.latencies).sort();
+  return {
+    latencies: sorted(reads), failed: reads.failed, slowAt,
+    ...(writes ? { writes: { latencies: sorted(written), failed: written.failed } } : {}),
+  };
+}
+
+const RECORD = `mutation ($events: [InteractionInput!]!) { recordInteractions(events: $events) { accepted } }`;
+
+/** One PLAY of a random demo track by a random demo listener, as of now. */
+function playBody(options: Options): () => string {
+  let n = 0;
+  const pad = (value: number, count: number) => String(value).padStart(String(count).length, '0');
+  return () => {
+    n++;
+    const user = `demo-u${pad(1 + Math.floor(Math.random() * options.users), options.users)}`;
+    const track = `demo-t${pad(1 + Math.floor(Math.random() * options.tracks), options.tracks)}`;
+    return JSON.stringify({
+      query: RECORD,
+      variables: { events: [{ eventId: `bench-${process.pid}-${Date.now()}-${n}`, userId: user, trackId: track, type: 'PLAY', msPlayed: 180_000 }] },
+    });
+  };
 }
 
 /** Starts measuring CPU time; the returned function reads what was spent since. */

@@ -9,6 +9,7 @@
  */
 import { contextSegments } from '../../domain/context-segments.js';
 import type { Interaction, InteractionType, ListeningContext, TargetKind } from '../../domain/types.js';
+import { Tally } from './tally.js';
 
 /** How much one event says "people want this"; skips and dislikes say nothing positive. */
 export const POPULARITY_WEIGHTS: Record<InteractionType, number> = {
@@ -34,37 +35,11 @@ const BLENDED_ITEMS = 20_000;
  */
 const CONTEXT_CHART_DEPTH = 1000;
 
-/** How stale a cached chart may get while events arrive: re-sorting per request would cost more. */
-const CHART_REFRESH_MS = 1000;
-
-class Tally {
-  readonly counts = new Map<string, number>();
-  total = 0;
-  private sorted?: [string, number][];
-  private sortedAt = 0;
-  private dirty = false;
-
-  add(id: string, weight: number): void {
-    this.counts.set(id, (this.counts.get(id) ?? 0) + weight);
-    this.total += weight;
-    this.dirty = true;
-  }
-
-  share(id: string): number {
-    return this.total > 0 ? (this.counts.get(id) ?? 0) / this.total : 0;
-  }
-
-  /** Every id by count, best first, re-sorted at most once per CHART_REFRESH_MS while events arrive. */
-  chart(): readonly (readonly [string, number])[] {
-    const now = Date.now();
-    if (!this.sorted || (this.dirty && now - this.sortedAt >= CHART_REFRESH_MS)) {
-      this.sorted = [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-      this.sortedAt = now;
-      this.dirty = false;
-    }
-    return this.sorted;
-  }
-}
+/**
+ * How stale a context's blended chart may get while events arrive: building one blends
+ * thousands of ids, and a busy process sees hundreds of contexts (docs/benchmarks.md).
+ */
+const CONTEXT_CHART_REFRESH_MS = 10_000;
 
 /** The popularity model's contract, kept by the in-memory and the Redis implementation. */
 export interface PopularityModel {
@@ -179,7 +154,7 @@ export async function countEvents(
 
 /** The embedded implementation: counts in memory, rebuilt from the store at start-up. */
 export class ContextPopularity implements PopularityModel {
-  private readonly overall: Record<TargetKind, Tally> = { TRACK: new Tally(), ARTIST: new Tally() };
+  private readonly overall: Record<TargetKind, Tally> = { TRACK: new Tally(MAX_CANDIDATES_PER_SEGMENT), ARTIST: new Tally(MAX_CANDIDATES_PER_SEGMENT) };
   private readonly bySegment: Record<TargetKind, Map<string, Tally>> = { TRACK: new Map(), ARTIST: new Map() };
   private observedEvents = 0;
   /** Bumped by every count: blended scores remembered under an older one are stale. */
@@ -221,13 +196,13 @@ export class ContextPopularity implements PopularityModel {
    * listener in the context, so a request only walks it skipping what its listener heard.
    * That is the blended top of the charts' heads — at least the candidates the per-request
    * path (rankDeep) considers for a listener who has not heard most of a head. Made again
-   * when counts changed, at most once per CHART_REFRESH_MS (the charts' own staleness).
+   * when counts changed, at most once per CONTEXT_CHART_REFRESH_MS.
    */
   private contextChart(kind: TargetKind, segments: readonly { key: string; tally: Tally }[]): readonly PopularityCandidate[] {
     const key = `${kind}|${segments.map((s) => s.key).join('|')}`;
     const cached = this.contextCharts.get(key);
     const now = Date.now();
-    if (cached && (cached.generation === this.generation || now - cached.at < CHART_REFRESH_MS)) return cached.chart;
+    if (cached && (cached.generation === this.generation || now - cached.at < CONTEXT_CHART_REFRESH_MS)) return cached.chart;
     const overall = this.overall[kind];
     const ids = new Set<string>();
     const head = (chart: readonly (readonly [string, number])[]) => {
@@ -284,7 +259,7 @@ export class ContextPopularity implements PopularityModel {
       this.overall[kind].add(id, weight);
       for (const segment of segments) {
         let tally = this.bySegment[kind].get(segment);
-        if (!tally) this.bySegment[kind].set(segment, (tally = new Tally()));
+        if (!tally) this.bySegment[kind].set(segment, (tally = new Tally(MAX_CANDIDATES_PER_SEGMENT)));
         tally.add(id, weight);
       }
     }

@@ -18,7 +18,8 @@
 import type { CatalogueIndex } from './catalogue-index.js';
 import type { CandidatePool } from './candidates.js';
 import { dot } from '../models/cf/factor-utils.js';
-import { type CfModelView, unitFactors } from './cf-view.js';
+import { type CfModelView, similarityKernel, unitFactors } from './cf-view.js';
+import { PICK_ROWS } from './wasm/similarity-wasm.js';
 import type { RankedCandidates } from './ranking/rank.js';
 import type { PipelineSettings } from './settings.js';
 import { SOURCE_NAMES } from './types.js';
@@ -120,8 +121,12 @@ export function blend(input: BlendInput): BlendResult {
   const k = cf ? cf.view.factors : 0;
   const diversify = cf !== undefined && settings.mmrLambda < 1;
   const units = diversify ? unitFactors(cf.view) : new Float32Array(0);
+  // With the WebAssembly kernel, the picks' model item numbers live in its scratch, so that a
+  // refresh is one call over all the picks it has not seen; blend() is synchronous, so no
+  // other blend uses that scratch while it runs. A list deeper than the scratch uses JavaScript.
+  const kernel = diversify && input.depth <= PICK_ROWS ? similarityKernel(units) : undefined;
   /** Model item numbers of the picks that have a CF vector, in pick order. */
-  const pickedKeys = new Int32Array(diversify ? input.depth : 0);
+  const pickedKeys = kernel ? kernel.picks : new Int32Array(diversify ? input.depth : 0);
   let vectors = 0;
   const upToDate = new Int32Array(poolSize);
   const keyOfSlot = (slot: number): number => {
@@ -132,12 +137,16 @@ export function blend(input: BlendInput): BlendResult {
     if (upToDate[i] === vectors) return;
     const key = keyOfSlot(slot);
     if (key >= 0) {
-      let max = maxSimilarity[slot];
-      for (let v = upToDate[i]; v < vectors; v++) {
-        const similarity = dot(units, key * k, units, pickedKeys[v] * k, k);
-        if (similarity > max) max = similarity;
+      if (kernel) {
+        maxSimilarity[slot] = kernel.maxDot(key, upToDate[i], vectors, maxSimilarity[slot]);
+      } else {
+        let max = maxSimilarity[slot];
+        for (let v = upToDate[i]; v < vectors; v++) {
+          const similarity = dot(units, key * k, units, pickedKeys[v] * k, k);
+          if (similarity > max) max = similarity;
+        }
+        maxSimilarity[slot] = max;
       }
-      maxSimilarity[slot] = max;
     }
     upToDate[i] = vectors;
   };

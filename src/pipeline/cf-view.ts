@@ -7,6 +7,7 @@
 import type { TargetKind } from '../domain/types.js';
 import { dot } from '../models/cf/factor-utils.js';
 import type { CatalogueIndex } from './catalogue-index.js';
+import { BATCH_ROWS, SimilarityKernel } from './wasm/similarity-wasm.js';
 
 export interface CfItemIds {
   get(id: string): number | undefined;
@@ -59,31 +60,69 @@ export function keyMap(catalogue: CatalogueIndex, items: CfItemIds): KeyMap {
 }
 
 const unitCache = new WeakMap<Float32Array, Float32Array>();
+const kernels = new WeakMap<Float32Array, SimilarityKernel>();
 
 /**
  * The model's item factors scaled to unit length (zero rows stay zero), made once per model:
  * a request compares items by cosine hundreds of times (features, MMR), and a dot product of
  * unit rows is all a cosine then costs.
+ *
+ * Where the WebAssembly SIMD kernel runs (wasm/similarity-wasm.ts) the rows are placed in its
+ * memory, and `similarityKernel(units)` gives the kernel for hot loops; the array is an
+ * ordinary Float32Array to everything else. `kernel: false` keeps them in plain JavaScript
+ * memory (tests compare the two); the first call for a model decides, later calls reuse it.
  */
-export function unitFactors(cf: Pick<CfModelView, 'factors' | 'itemFactors' | 'itemNorms'>): Float32Array {
+export function unitFactors(cf: Pick<CfModelView, 'factors' | 'itemFactors' | 'itemNorms'>, kernel = true): Float32Array {
   let units = unitCache.get(cf.itemFactors);
   if (!units) {
     const k = cf.factors;
-    units = new Float32Array(cf.itemFactors.length);
-    for (let key = 0; key < cf.itemNorms.length; key++) {
+    const rows = cf.itemNorms.length;
+    const wasm = kernel ? SimilarityKernel.create(rows, k) : null;
+    units = wasm ? wasm.units : new Float32Array(rows * k);
+    for (let key = 0; key < rows; key++) {
       const norm = cf.itemNorms[key];
       if (!(norm > 0)) continue;
       for (let f = 0; f < k; f++) units[key * k + f] = cf.itemFactors[key * k + f] / norm;
     }
     unitCache.set(cf.itemFactors, units);
+    if (wasm) kernels.set(units, wasm);
   }
   return units;
+}
+
+/** The WebAssembly kernel over `units` (from unitFactors), or undefined: use JavaScript. */
+export function similarityKernel(units: Float32Array): SimilarityKernel | undefined {
+  return kernels.get(units);
 }
 
 /** Cosine of two model items' factors (0 when either is a zero vector). */
 export function factorCosine(cf: CfModelView, a: number, b: number): number {
   const units = unitFactors(cf);
-  return dot(units, a * cf.factors, units, b * cf.factors, cf.factors);
+  const kernel = kernels.get(units);
+  return kernel ? kernel.dot(a, b) : dot(units, a * cf.factors, units, b * cf.factors, cf.factors);
+}
+
+/** The JavaScript path's results of factorCosines (grown on demand; read before the next call). */
+let cosineScratch = new Float64Array(BATCH_ROWS);
+
+/**
+ * Cosines of model item `key` with each of `others`, in `[0 .. others.length)` of the array
+ * returned, which is scratch: valid until the next call. One kernel call for all of them
+ * where it runs (up to BATCH_ROWS of them).
+ */
+export function factorCosines(cf: CfModelView, key: number, others: Int32Array): Float64Array {
+  const units = unitFactors(cf);
+  const kernel = kernels.get(units);
+  const n = others.length;
+  if (kernel && n <= BATCH_ROWS) {
+    kernel.batch.set(others);
+    kernel.dots(key, n);
+    return kernel.out;
+  }
+  if (cosineScratch.length < n) cosineScratch = new Float64Array(n);
+  const k = cf.factors;
+  for (let v = 0; v < n; v++) cosineScratch[v] = dot(units, key * k, units, others[v] * k, k);
+  return cosineScratch;
 }
 
 const excludedKeyCache = new WeakMap<ReadonlySet<string>, WeakMap<CfItemIds, ReadonlySet<number>>>();

@@ -9,7 +9,7 @@
  */
 import { AUDIO_FEATURES, DAY_MS } from './catalogue-index.js';
 import type { CandidatePool } from './candidates.js';
-import { factorCosine, keyMap } from './cf-view.js';
+import { factorCosines, keyMap } from './cf-view.js';
 import type { UserProfile } from './profile.js';
 import type { PipelineModels } from './sources/source.js';
 import { timeSegment } from './time-segments.js';
@@ -136,8 +136,10 @@ function listenerItemColumns(ctx: FeatureContext, keyOf: Int32Array | undefined,
   const key = keyOf ? keyOf[item] : -1;
   if (cf && key >= 0 && ctx.seeds.length > 0) {
     simMax = Number.NEGATIVE_INFINITY;
-    for (const seed of ctx.seeds) {
-      const similarity = factorCosine(cf, key, seed);
+    // All seeds in one call (the WebAssembly kernel where it runs), then the same max and sum.
+    const similarities = factorCosines(cf, key, ctx.seeds);
+    for (let s = 0; s < ctx.seeds.length; s++) {
+      const similarity = similarities[s];
       simSum += similarity;
       if (similarity > simMax) simMax = similarity;
     }

@@ -40,6 +40,13 @@ const CONTEXT_CHART_DEPTH = 1000;
  * thousands of ids, and a busy process sees hundreds of contexts (docs/benchmarks.md).
  */
 const CONTEXT_CHART_REFRESH_MS = 10_000;
+/**
+ * Least time between two rebuilds of stale context charts in one process. Charts go stale
+ * together (the first event after a quiet spell), and rebuilding a few hundred at once (≈ 3 ms
+ * each on the 100k demo) stalled every request behind them for a second; spaced out, a stale
+ * chart is served a little longer instead. A context seen for the first time is always built.
+ */
+const CONTEXT_CHART_SPACING_MS = 20;
 
 /** The popularity model's contract, kept by the in-memory and the Redis implementation. */
 export interface PopularityModel {
@@ -163,6 +170,8 @@ export class ContextPopularity implements PopularityModel {
   private readonly blended = new Map<string, { generation: number; scores: Map<string, PopularityCandidate> }>();
   /** Per (kind, context segments): the blended chart (contextChart), its generation and when it was made. */
   private readonly contextCharts = new Map<string, { generation: number; at: number; chart: readonly PopularityCandidate[] }>();
+  /** When this process last built a context chart (CONTEXT_CHART_SPACING_MS). */
+  private chartBuiltAt = -Infinity;
 
   constructor(private readonly artistsOfTracks: TrackArtistLookup) {}
 
@@ -196,13 +205,16 @@ export class ContextPopularity implements PopularityModel {
    * listener in the context, so a request only walks it skipping what its listener heard.
    * That is the blended top of the charts' heads — at least the candidates the per-request
    * path (rankDeep) considers for a listener who has not heard most of a head. Made again
-   * when counts changed, at most once per CONTEXT_CHART_REFRESH_MS.
+   * when counts changed, at most once per CONTEXT_CHART_REFRESH_MS, and stale charts one at a
+   * time (CONTEXT_CHART_SPACING_MS).
    */
   private contextChart(kind: TargetKind, segments: readonly { key: string; tally: Tally }[]): readonly PopularityCandidate[] {
     const key = `${kind}|${segments.map((s) => s.key).join('|')}`;
     const cached = this.contextCharts.get(key);
     const now = Date.now();
     if (cached && (cached.generation === this.generation || now - cached.at < CONTEXT_CHART_REFRESH_MS)) return cached.chart;
+    if (cached && now - this.chartBuiltAt < CONTEXT_CHART_SPACING_MS) return cached.chart;
+    this.chartBuiltAt = now;
     const overall = this.overall[kind];
     const ids = new Set<string>();
     const head = (chart: readonly (readonly [string, number])[]) => {

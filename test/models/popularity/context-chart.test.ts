@@ -79,4 +79,29 @@ describe('context charts', () => {
       vi.useRealTimers();
     }
   });
+
+  it('rebuilds stale context charts one at a time, serving the stale one meanwhile', async () => {
+    const popularity = await model();
+    // Two contexts with charts of their own: Monday morning and Monday evening on mobile.
+    const evening = { ...context('MOBILE'), timestamp: MONDAY_MORNING + 11 * 3_600_000 };
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const start = Date.now();
+      vi.setSystemTime(start);
+      expect((await popularity.rank('TRACK', context('MOBILE'), 1, new Set()))[0].id).toBe(id(ITEMS - 100));
+      expect((await popularity.rank('TRACK', evening, 1, new Set()))[0].id).toBe(id(ITEMS - 100));
+      await popularity.observe([{
+        eventId: 'late', userId: 'v', targetKind: 'TRACK', targetId: id(42), type: 'PLAY', count: 100_000,
+        context: { timestamp: MONDAY_MORNING, timezone: 'UTC', device: 'MOBILE' }, receivedAt: MONDAY_MORNING,
+      }]);
+      vi.setSystemTime(start + 10_001);
+      // Both charts are stale: the first asked for is rebuilt, the other waits its turn.
+      expect((await popularity.rank('TRACK', context('MOBILE'), 1, new Set()))[0].id).toBe(id(42));
+      expect((await popularity.rank('TRACK', evening, 1, new Set()))[0].id).toBe(id(ITEMS - 100));
+      vi.setSystemTime(start + 10_001 + 20);
+      expect((await popularity.rank('TRACK', evening, 1, new Set()))[0].id).toBe(id(42));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -24,7 +24,7 @@ import { defaultSources } from './sources/index.js';
 import { SourceCache } from './source-cache.js';
 import { runSources } from './sources/run-sources.js';
 import type { CandidateSource, PipelineModels, SourceOutput } from './sources/source.js';
-import { SOURCE_COUNT, SOURCE_NAMES, type PipelineRequest, type SourceReport, type SourceScore } from './types.js';
+import { momentOf, SOURCE_COUNT, SOURCE_NAMES, type PipelineRequest, type SourceReport, type SourceScore } from './types.js';
 
 /** Listeners whose reusable source outputs a pipeline keeps by default (a few MB). */
 export const DEFAULT_REUSE_LISTENERS = 10_000;
@@ -78,7 +78,7 @@ export class RecommendationPipeline {
   ) {
     this.blend = new WeightedBlend(settings.blendWeights);
     this.reasons = new ReasonStrength(settings.explanationWeights);
-    this.sourceCache = new SourceCache(reuseListeners);
+    this.sourceCache = new SourceCache(reuseListeners, Object.fromEntries(sources.flatMap((source) => (source.staleness ? [[source.name, source.staleness]] : []))));
   }
 
   /**
@@ -89,7 +89,8 @@ export class RecommendationPipeline {
   async gather(request: PipelineRequest, models: PipelineModels): Promise<Gathered> {
     const profile = userProfile(request.history, models.catalogue, models.trackArtists);
     const { settings } = this;
-    const cached = this.sourceCache.entry(request.kind, request.userId, models.catalogue, profile, models.cf);
+    const now = momentOf(request);
+    const cached = this.sourceCache.entry(request.kind, request.userId, models.catalogue, profile, models.cf, request.history.length, now);
     const outputs: (SourceOutput | undefined)[] = new Array(SOURCE_COUNT).fill(undefined);
     const reports: SourceReport[] = new Array(this.sources.length);
     const toRun: CandidateSource[] = [];
@@ -110,7 +111,7 @@ export class RecommendationPipeline {
         // otherwise never stop recomputing it).
         toRun.push(reusable ? { name: source.name, generate: (input) => source.generate(input).then((output) => {
           const kept = withRememberedReasons(output);
-          cached!.set(source.name, key, kept);
+          cached!.set(source.name, key, kept, now);
           return kept;
         }) } : source);
         runAt.push(i);

@@ -166,6 +166,52 @@ describe('reusing context-independent source outputs', () => {
     expect(reads).toBe(2);
   });
 
+  it('lets taste sources lag a few of the listener\'s newest events, and no other source', async () => {
+    const taste = new Counting('cf', () => 0);
+    Object.assign(taste, { staleness: { events: 2, ms: 60_000 } });
+    const recent = new Counting('item-to-item', () => 0);
+    const pipeline = new RecommendationPipeline(pipelineSettings(), [taste, recent], undefined, 10);
+    const models = modelsOf();
+    const history = historyOf('alice');
+    const play = (n: number): Interaction => ({ ...history[0], eventId: `new-${n}` });
+    const at = (h: readonly Interaction[], receivedAt: number) => ({ ...request('alice', h), receivedAt });
+    await pipeline.gather(at(history, NOW), models);
+    // One new play, then another: a new history array each time; CF's output is carried over.
+    const first = await pipeline.gather(at([...history, play(1)], NOW + 1000), models);
+    await pipeline.gather(at([...history, play(1), play(2)], NOW + 2000), models);
+    expect([taste.runs, recent.runs]).toEqual([1, 3]);
+    expect(first.reports[0].ms).toBe(0);
+    // A third play puts the output three events behind its basis: it runs again, and its new
+    // output is the basis from then on.
+    const three = [...history, play(1), play(2), play(3)];
+    await pipeline.gather(at(three, NOW + 3000), models);
+    expect(taste.runs).toBe(2);
+    await pipeline.gather(at([...three, play(4)], NOW + 4000), models);
+    expect(taste.runs).toBe(2);
+    // And never for longer than its time limit.
+    await pipeline.gather(at([...three, play(4), play(5)], NOW + 3000 + 60_001), models);
+    expect(taste.runs).toBe(3);
+    // A new model starts afresh.
+    await pipeline.gather(at([...three, play(4), play(5), play(6)], NOW + 70_000), modelsOf(catalogue, cfViewOf(catalogue, Array.from({ length: catalogue.size }, () => [1, 0]))));
+    expect(taste.runs).toBe(4);
+  });
+
+  it('never lists what the listener just played, though a carried-over output proposes it', async () => {
+    const history = historyOf('alice');
+    const unheard = [...new Set(events.filter((e) => e.userId !== 'alice').map((e) => catalogue.indexOf(e.targetId)))].filter((item) => item >= 0 && !history.some((e) => catalogue.indexOf(e.targetId) === item));
+    const taste = new Counting('cf', () => 0, async () => output(unheard.slice(0, 20)));
+    Object.assign(taste, { staleness: { events: 10, ms: 60_000 } });
+    const pipeline = new RecommendationPipeline(pipelineSettings({ explorationEvery: 0 }), [taste], undefined, 10);
+    const models = modelsOf();
+    const before = await pipeline.run({ ...request('alice', history), receivedAt: NOW }, models);
+    const top = before.items[0].id;
+    const played: Interaction = { ...history[history.length - 1], eventId: 'just-now', targetId: top, type: 'PLAY' };
+    const after = await pipeline.run({ ...request('alice', [...history, played]), receivedAt: NOW + 1000 }, models);
+    expect(taste.runs).toBe(1);
+    expect(after.items.map((item) => item.id)).not.toContain(top);
+    expect(after.items.length).toBe(before.items.length);
+  });
+
   it('is off with capacity 0', async () => {
     const { pipeline, cf } = setup(0);
     const history = historyOf('alice');

@@ -4,10 +4,11 @@
  * are closest to the candidate's ("Listeners of X also play this").
  */
 import { excludedKeys, factorCosine, keyMap } from '../cf-view.js';
-import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
+import { type CandidateSource, EMPTY_OUTPUT, TASTE_STALENESS, type SourceInput, type SourceOutput } from './source.js';
 
 export class CfSource implements CandidateSource {
   readonly name = 'cf' as const;
+  readonly staleness = TASTE_STALENESS;
 
   reuseKey(): number {
     return 0;

@@ -8,7 +8,7 @@ import { type CatalogueIndex, DAY_MS } from '../catalogue-index.js';
 import type { UserProfile } from '../profile.js';
 import { selectTop } from '../top.js';
 import { momentOf, type PipelineRequest } from '../types.js';
-import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
+import { type CandidateSource, EMPTY_OUTPUT, TASTE_STALENESS, type SourceInput, type SourceOutput } from './source.js';
 import { strongestSharedTerm } from './tag-affinity.js';
 
 const HALF_LIFE_DAYS = 30;
@@ -17,6 +17,7 @@ const FAMILIAR_ARTIST = 0.5;
 
 export class FreshReleasesSource implements CandidateSource {
   readonly name = 'fresh-releases' as const;
+  readonly staleness = TASTE_STALENESS;
 
   /** The window ends on the day the request is answered. */
   reuseKey(request: PipelineRequest): number {

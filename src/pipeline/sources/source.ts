@@ -53,8 +53,27 @@ export interface CandidateSource {
    * (source-cache.ts). The output's `reason` must not hold on to the request.
    */
   reuseKey?(request: PipelineRequest): ReuseKey;
+  /**
+   * With `reuseKey`: how far behind the listener's history a reused output may be — computed
+   * before at most `events` of their newer events and at most `ms` ago (source-cache.ts). Unset:
+   * any new event of theirs makes the source run again.
+   */
+  readonly staleness?: Staleness;
   generate(input: SourceInput): Promise<SourceOutput>;
 }
+
+export interface Staleness {
+  events: number;
+  ms: number;
+}
+
+/**
+ * The staleness of the sources whose output follows the listener's whole taste (their CF
+ * vector, tag profile, favourite artists), not their latest play: one more play barely moves
+ * it, recomputing it after every play was most of the cost of a listener's next request, and
+ * what they just played is excluded at blending whatever a source proposes.
+ */
+export const TASTE_STALENESS: Staleness = Object.freeze({ events: 10, ms: 10 * 60_000 });
 
 export const EMPTY_OUTPUT: SourceOutput = Object.freeze({
   items: new Int32Array(0),

@@ -7,13 +7,14 @@
 import type { CatalogueIndex } from '../catalogue-index.js';
 import type { UserProfile } from '../profile.js';
 import { selectTop } from '../top.js';
-import { type CandidateSource, EMPTY_OUTPUT, type SourceInput, type SourceOutput } from './source.js';
+import { type CandidateSource, EMPTY_OUTPUT, TASTE_STALENESS, type SourceInput, type SourceOutput } from './source.js';
 
 /** Weight of the catalogue's popularity (0–100) as a tie-breaker between equal cosines. */
 const POPULARITY_TIE_BREAK = 1e-5;
 
 export class TagAffinitySource implements CandidateSource {
   readonly name = 'tag-affinity' as const;
+  readonly staleness = TASTE_STALENESS;
 
   reuseKey(): number {
     return 0;

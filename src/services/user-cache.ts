@@ -4,8 +4,10 @@
  * and reading and parsing them was a tenth of a repeat request's cost. Records change only
  * when an importer or a simulator writes them, never through the API, so:
  * - where the store reports commits by other connections (embedded SQLite: a peer process,
- *   `npm run import` on the same DATA_DIR), any such commit drops every entry, looked at most
- *   every `checkEveryMs`;
+ *   `npm run import` on the same DATA_DIR), a commit that changed or deleted a listener record
+ *   drops every entry, looked at most every `checkEveryMs` (commits of events alone — a peer's
+ *   plays, many a second — keep them: dropping on every commit made each request read its
+ *   listener's record again);
  * - an entry is trusted for at most `ttlMs` in any case (writes through this process's own
  *   store connection outside the API, and stores without a change feed).
  * Unknown ids are not remembered: a listener created by their first events is found at once.
@@ -29,6 +31,7 @@ export class UserCache {
   private readonly checkEveryMs: number;
   private readonly now: () => number;
   private version = 0;
+  private recordsVersion = 0;
   private checkedAt = Number.NEGATIVE_INFINITY;
 
   constructor(store: Store, options: UserCacheOptions = {}) {
@@ -37,7 +40,10 @@ export class UserCache {
     this.ttlMs = options.ttlMs ?? 60_000;
     this.checkEveryMs = options.checkEveryMs ?? 100;
     this.now = options.now ?? Date.now;
-    if (this.feed) this.version = this.feed.externalVersion();
+    if (this.feed) {
+      this.version = this.feed.externalVersion();
+      this.recordsVersion = this.feed.userRecordsVersion();
+    }
   }
 
   get size(): number {
@@ -65,7 +71,11 @@ export class UserCache {
     const version = this.feed.externalVersion();
     if (version !== this.version) {
       this.version = version;
-      this.entries.clear();
+      const records = this.feed.userRecordsVersion();
+      if (records !== this.recordsVersion) {
+        this.recordsVersion = records;
+        this.entries.clear();
+      }
     }
   }
 }

@@ -120,6 +120,11 @@ export interface InteractionChangeFeed {
   /** The position of the newest stored event (0 when none). */
   position(): number;
   /**
+   * A number that changes whenever a stored listener record is changed or deleted, by any
+   * connection (new records leave it: a cache of records never holds an unknown id).
+   */
+  userRecordsVersion(): number;
+  /**
    * The listeners of events stored after `position`, and the position of the newest of them.
    * `listeners` is undefined when more than `limit` events were stored (a bulk import): the
    * caller treats every listener as changed.

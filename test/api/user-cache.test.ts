@@ -34,7 +34,7 @@ function counting(store: Store): { store: Store; reads: () => number } {
 }
 
 describe('user cache', () => {
-  it('reads a record once, notices a second connection\'s write, never remembers an unknown id, and expires after the TTL', async () => {
+  it('reads a record once, notices a second connection\'s change to a record (not its events or new listeners), never remembers an unknown id, and expires after the TTL', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mixtape-users-'));
     dirs.push(dir);
     const file = path.join(dir, 'mixtape.db');
@@ -55,6 +55,13 @@ describe('user cache', () => {
 
     const importer = new EmbeddedStore(file); // another connection, as `npm run import` would open
     await importer.init();
+    // Events and new listeners from another connection change no cached record: kept.
+    await importer.interactions.append([{
+      eventId: 'e1', userId: 'dave', targetKind: 'TRACK', targetId: 't1', type: 'PLAY', count: 1, context: { timestamp: 1000 }, receivedAt: 1000,
+    }]);
+    await importer.users.upsertMany([user('dave')]);
+    expect((await cache.get('alice', loaders()))?.friendIds).toEqual(['bob']);
+    expect(reads()).toBe(3);
     await importer.users.upsertMany([user('alice', ['bob', 'carol'])]);
     await importer.close();
     expect((await cache.get('alice', loaders()))?.friendIds).toEqual(['bob', 'carol']);

@@ -42,6 +42,20 @@ describe('embedded store: interaction change feed', () => {
     expect(feed.externalVersion()).not.toBe(moved);
   });
 
+  it('counts changed and deleted listener records, by any connection, and not new ones', async () => {
+    const feed = api.interactions.changes;
+    const start = feed.userRecordsVersion();
+    const record = (displayName: string) => ({ id: 'u1', displayName, source: 'test', friendIds: [], createdAt: 1 });
+    await importer.users.upsertMany([record('new')]);
+    await importer.interactions.append([play('e1', 'u1')]);
+    expect(feed.userRecordsVersion()).toBe(start);
+    await importer.users.upsertMany([record('renamed')]);
+    const changed = feed.userRecordsVersion();
+    expect(changed).not.toBe(start);
+    await api.users.upsertMany([record('renamed again')]);
+    expect(feed.userRecordsVersion()).not.toBe(changed);
+  });
+
   it('names the listeners of events stored after a position, or none when there are more than asked', async () => {
     const feed = api.interactions.changes;
     expect(feed.position()).toBe(0);

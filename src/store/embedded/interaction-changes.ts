@@ -13,11 +13,17 @@ export class SqliteInteractionChanges implements InteractionChangeFeed {
   private readonly version: Database.Statement;
   private readonly newest: Database.Statement;
   private readonly after: Database.Statement;
+  private readonly users: Database.Statement;
 
   constructor(db: Database.Database) {
     this.version = db.prepare('PRAGMA data_version').pluck();
     this.newest = db.prepare('SELECT coalesce(max(seq), 0) FROM interactions').pluck();
     this.after = db.prepare('SELECT seq, user_id AS userId FROM interactions WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.users = db.prepare("SELECT value FROM change_counters WHERE name = 'users'").pluck();
+  }
+
+  userRecordsVersion(): number {
+    return this.users.get() as number;
   }
 
   externalVersion(): number {

@@ -8,6 +8,18 @@ CREATE TABLE IF NOT EXISTS users (
   doc TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- Bumped whenever a stored listener record changes or goes (not on inserts: nobody caches an
+-- unknown id), by any connection: record caches ask it after another connection committed.
+CREATE TABLE IF NOT EXISTS change_counters (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO change_counters (name, value) VALUES ('users', 0);
+CREATE TRIGGER IF NOT EXISTS users_updated AFTER UPDATE ON users
+  BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'users'; END;
+CREATE TRIGGER IF NOT EXISTS users_deleted AFTER DELETE ON users
+  BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'users'; END;
+
 CREATE TABLE IF NOT EXISTS artists (
   id TEXT PRIMARY KEY,
   search_text TEXT NOT NULL,

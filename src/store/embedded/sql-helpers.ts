@@ -7,11 +7,23 @@ import type { Page, PageRequest } from '../ports.js';
  */
 export function getManyById<T>(db: Database.Database, table: string, ids: readonly string[]): (T | undefined)[] {
   if (ids.length === 0) return [];
-  const rows = db
-    .prepare(`SELECT id, doc FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`)
-    .all(JSON.stringify(ids)) as { id: string; doc: string }[];
+  const rows = byIdStatement(db, table).all(JSON.stringify(ids)) as { id: string; doc: string }[];
   const byId = new Map(rows.map((row) => [row.id, JSON.parse(row.doc) as T]));
   return ids.map((id) => byId.get(id));
+}
+
+const byIdStatements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** The by-id statement of a table, prepared once per connection (preparing it took longer than running it). */
+function byIdStatement(db: Database.Database, table: string): Database.Statement {
+  let statements = byIdStatements.get(db);
+  if (!statements) byIdStatements.set(db, (statements = new Map()));
+  let statement = statements.get(table);
+  if (!statement) {
+    statement = db.prepare(`SELECT id, doc FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`);
+    statements.set(table, statement);
+  }
+  return statement;
 }
 
 export function countRows(db: Database.Database, table: string): number {

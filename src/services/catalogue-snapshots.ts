@@ -6,19 +6,25 @@
  * read a complete snapshot; a rebuild swaps the reference when it is done.
  */
 import type { TargetKind } from '../domain/types.js';
+import { hashString } from '../lib/hash.js';
 import { CatalogueIndex } from '../pipeline/catalogue-index.js';
 import type { Store } from '../store/ports.js';
 
 const PAGE = 5000;
 /** Upserts usually come in bursts of batches: rebuild once the burst is over. */
 const REBUILD_DELAY_MS = 200;
-/** Rebuild at least this often when refreshIfChanged is called, even if counts did not move (updated records). */
+/**
+ * Read the catalogue again at least this often when refreshIfChanged is called, even if counts
+ * did not move (updated records); the snapshot is replaced only when a record changed.
+ */
 const MAX_AGE_MS = 10 * 60_000;
 
 interface Snapshot {
   index: CatalogueIndex;
   count: number;
   builtAt: number;
+  /** Of the records it was built from (Fingerprint). */
+  fingerprint: string;
 }
 
 export class CatalogueSnapshots {
@@ -77,27 +83,48 @@ export class CatalogueSnapshots {
 
   private async read(kind: TargetKind): Promise<CatalogueIndex> {
     const builtAt = Date.now();
-    let index: CatalogueIndex;
-    if (kind === 'TRACK') {
-      const tracks = [];
+    const fingerprint = new Fingerprint();
+    const read = async <T>(list: (after: string | undefined) => Promise<{ items: T[]; endKey?: string; hasNextPage: boolean }>): Promise<T[]> => {
+      const records: T[] = [];
       for (let after: string | undefined, more = true; more; ) {
-        const page = await this.store.tracks.list({}, { first: PAGE, after });
-        tracks.push(...page.items);
+        const page = await list(after);
+        for (const record of page.items) fingerprint.add(record);
+        records.push(...page.items);
         after = page.endKey;
         more = page.hasNextPage;
       }
-      index = CatalogueIndex.ofTracks(tracks);
-    } else {
-      const artists = [];
-      for (let after: string | undefined, more = true; more; ) {
-        const page = await this.store.artists.list({}, { first: PAGE, after });
-        artists.push(...page.items);
-        after = page.endKey;
-        more = page.hasNextPage;
-      }
-      index = CatalogueIndex.ofArtists(artists);
+      return records;
+    };
+    const records = kind === 'TRACK'
+      ? await read((after) => this.store.tracks.list({}, { first: PAGE, after }))
+      : await read((after) => this.store.artists.list({}, { first: PAGE, after }));
+    const previous = this.snapshots.get(kind);
+    if (previous && previous.fingerprint === fingerprint.value()) {
+      // Nothing changed: keep the snapshot object, and with it everything cached per snapshot
+      // (listeners' profiles and source outputs, key maps), which a new object would drop.
+      previous.builtAt = builtAt;
+      return previous.index;
     }
-    this.snapshots.set(kind, { index, count: index.size, builtAt });
+    const index = kind === 'TRACK'
+      ? CatalogueIndex.ofTracks(records as Parameters<typeof CatalogueIndex.ofTracks>[0])
+      : CatalogueIndex.ofArtists(records as Parameters<typeof CatalogueIndex.ofArtists>[0]);
+    this.snapshots.set(kind, { index, count: index.size, builtAt, fingerprint: fingerprint.value() });
     return index;
+  }
+}
+
+/** Two 32-bit FNV-1a hashes of the records' JSON, in order: equal for the same catalogue. */
+class Fingerprint {
+  private low = 0x811c9dc5;
+  private high = 0x01000193;
+
+  add(record: unknown): void {
+    const json = JSON.stringify(record);
+    this.low = hashString(json, this.low);
+    this.high = hashString(json, this.high ^ 0x5bd1e995);
+  }
+
+  value(): string {
+    return `${this.low.toString(16)}-${this.high.toString(16)}`;
   }
 }

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CatalogueSnapshots } from '../../src/services/catalogue-snapshots.js';
+import { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
+import { worldTracks } from '../pipeline/world.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  vi.useRealTimers();
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('catalogue snapshots', () => {
+  it('keeps the same snapshot when a periodic re-read finds the same records, and replaces it when one changed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mixtape-snapshots-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'mixtape.db');
+    const store = new EmbeddedStore(file);
+    await store.init();
+    const tracks = worldTracks();
+    await store.tracks.upsertMany(tracks);
+    const snapshots = new CatalogueSnapshots(store);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    const first = await snapshots.get('TRACK');
+
+    // Older than the maximum age, same records: the same object, so per-snapshot caches live on.
+    vi.setSystemTime(start + 11 * 60_000);
+    await snapshots.refreshIfChanged();
+    expect(await snapshots.get('TRACK')).toBe(first);
+
+    // Another connection renames a track: the count stays, the re-read notices the change.
+    const other = new EmbeddedStore(file);
+    await other.init();
+    await other.tracks.upsertMany([{ ...tracks[0], title: 'Renamed' }]);
+    await other.close();
+    vi.setSystemTime(start + 22 * 60_000);
+    await snapshots.refreshIfChanged();
+    const second = await snapshots.get('TRACK');
+    expect(second).not.toBe(first);
+    expect(second.size).toBe(first.size);
+    await store.close();
+  });
+});

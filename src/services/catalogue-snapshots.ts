@@ -1,8 +1,9 @@
 /**
  * Keeps the pipeline's catalogue snapshots (src/pipeline/catalogue-index.ts) current: built
  * from the store at start-up (or on first use), rebuilt shortly after this process upserts
- * tracks or artists, and — where other processes write too (distributed mode) — whenever
- * `refreshIfChanged` sees the store's counts move or the snapshot grow old. Requests always
+ * tracks or artists, and — where other processes write too — whenever `refreshIfChanged` sees
+ * the store's write counter of those records move (or, in a store without one, their count
+ * move or the snapshot grow old). Requests always
  * read a complete snapshot; a rebuild swaps the reference when it is done.
  */
 import type { TargetKind } from '../domain/types.js';
@@ -14,8 +15,9 @@ const PAGE = 5000;
 /** Upserts usually come in bursts of batches: rebuild once the burst is over. */
 const REBUILD_DELAY_MS = 200;
 /**
- * Read the catalogue again at least this often when refreshIfChanged is called, even if counts
- * did not move (updated records); the snapshot is replaced only when a record changed.
+ * Without a write counter (MongoDB): read the catalogue again at least this often when
+ * refreshIfChanged is called, even if counts did not move (updated records); the snapshot is
+ * replaced only when a record changed.
  */
 const MAX_AGE_MS = 10 * 60_000;
 
@@ -25,7 +27,11 @@ interface Snapshot {
   builtAt: number;
   /** Of the records it was built from (Fingerprint). */
   fingerprint: string;
+  /** The store's write counter of these records when they were read (stores that keep one). */
+  recordsVersion?: number;
 }
+
+const RECORDS = { TRACK: 'tracks', ARTIST: 'artists' } as const;
 
 export class CatalogueSnapshots {
   private readonly snapshots = new Map<TargetKind, Snapshot>();
@@ -60,9 +66,19 @@ export class CatalogueSnapshots {
     this.rebuildTimer.unref();
   }
 
-  /** Rebuilds snapshots whose store count changed or that are older than MAX_AGE_MS (other writers). */
+  /**
+   * Rebuilds snapshots that other writers changed. Where the store counts record writes
+   * (embedded: a counter per table, kept by triggers), exactly when that counter moved;
+   * elsewhere when the store's count moved or the snapshot is older than MAX_AGE_MS (a record
+   * may have been updated), and then the snapshot is replaced only if a record differs.
+   */
   async refreshIfChanged(): Promise<void> {
+    const feed = this.store.interactions.changes;
     for (const [kind, snapshot] of this.snapshots) {
+      if (feed) {
+        if (feed.recordsVersion(RECORDS[kind]) !== snapshot.recordsVersion) await this.build(kind);
+        continue;
+      }
       const count = await (kind === 'TRACK' ? this.store.tracks.count() : this.store.artists.count());
       if (count !== snapshot.count || Date.now() - snapshot.builtAt > MAX_AGE_MS) await this.build(kind);
     }
@@ -83,6 +99,8 @@ export class CatalogueSnapshots {
 
   private async read(kind: TargetKind): Promise<CatalogueIndex> {
     const builtAt = Date.now();
+    // Before the records: a write after this moment moves the counter past what is read.
+    const recordsVersion = this.store.interactions.changes?.recordsVersion(RECORDS[kind]);
     const fingerprint = new Fingerprint();
     const read = async <T>(list: (after: string | undefined) => Promise<{ items: T[]; endKey?: string; hasNextPage: boolean }>): Promise<T[]> => {
       const records: T[] = [];
@@ -103,12 +121,13 @@ export class CatalogueSnapshots {
       // Nothing changed: keep the snapshot object, and with it everything cached per snapshot
       // (listeners' profiles and source outputs, key maps), which a new object would drop.
       previous.builtAt = builtAt;
+      previous.recordsVersion = recordsVersion;
       return previous.index;
     }
     const index = kind === 'TRACK'
       ? CatalogueIndex.ofTracks(records as Parameters<typeof CatalogueIndex.ofTracks>[0])
       : CatalogueIndex.ofArtists(records as Parameters<typeof CatalogueIndex.ofArtists>[0]);
-    this.snapshots.set(kind, { index, count: index.size, builtAt, fingerprint: fingerprint.value() });
+    this.snapshots.set(kind, { index, count: index.size, builtAt, fingerprint: fingerprint.value(), recordsVersion });
     return index;
   }
 }

@@ -42,7 +42,7 @@ export class UserCache {
     this.now = options.now ?? Date.now;
     if (this.feed) {
       this.version = this.feed.externalVersion();
-      this.recordsVersion = this.feed.userRecordsVersion();
+      this.recordsVersion = this.feed.recordsVersion('users');
     }
   }
 
@@ -71,7 +71,7 @@ export class UserCache {
     const version = this.feed.externalVersion();
     if (version !== this.version) {
       this.version = version;
-      const records = this.feed.userRecordsVersion();
+      const records = this.feed.recordsVersion('users');
       if (records !== this.recordsVersion) {
         this.recordsVersion = records;
         this.entries.clear();

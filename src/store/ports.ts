@@ -110,6 +110,9 @@ export interface InteractionRepository {
  * without a network round trip implements it. Positions order stored events: an event
  * committed later has a greater position.
  */
+/** Records whose writes a change feed counts. */
+export type RecordKind = 'users' | 'tracks' | 'artists';
+
 export interface InteractionChangeFeed {
   /**
    * An opaque number that differs from the previous call's answer exactly when another
@@ -120,10 +123,11 @@ export interface InteractionChangeFeed {
   /** The position of the newest stored event (0 when none). */
   position(): number;
   /**
-   * A number that changes whenever a stored listener record is changed or deleted, by any
-   * connection (new records leave it: a cache of records never holds an unknown id).
+   * A number that changes whenever records of this kind are written, by any connection:
+   * tracks and artists on every insert, update or delete; listener records only when one is
+   * changed or deleted (new ones leave it: a cache of records never holds an unknown id).
    */
-  userRecordsVersion(): number;
+  recordsVersion(records: RecordKind): number;
   /**
    * The listeners of events stored after `position`, and the position of the newest of them.
    * `listeners` is undefined when more than `limit` events were stored (a bulk import): the

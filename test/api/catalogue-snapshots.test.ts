@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 describe('catalogue snapshots', () => {
-  it('keeps the same snapshot when a periodic re-read finds the same records, and replaces it when one changed', async () => {
+  it('rebuilds exactly when another connection wrote tracks: never for age alone', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mixtape-snapshots-'));
     dirs.push(dir);
     const file = path.join(dir, 'mixtape.db');
@@ -21,6 +21,33 @@ describe('catalogue snapshots', () => {
     await store.init();
     const tracks = worldTracks();
     await store.tracks.upsertMany(tracks);
+    const snapshots = new CatalogueSnapshots(store);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const first = await snapshots.get('TRACK');
+    vi.setSystemTime(Date.now() + 60 * 60_000);
+    await store.interactions.append([{ eventId: 'e1', userId: 'u1', targetKind: 'TRACK', targetId: tracks[0].id, type: 'PLAY', count: 1, context: { timestamp: 1 }, receivedAt: 1 }]);
+    await snapshots.refreshIfChanged();
+    expect(await snapshots.get('TRACK')).toBe(first);
+    const other = new EmbeddedStore(file);
+    await other.init();
+    await other.tracks.upsertMany([{ ...tracks[1], title: 'Renamed' }]);
+    await other.close();
+    await snapshots.refreshIfChanged();
+    const second = await snapshots.get('TRACK');
+    expect(second).not.toBe(first);
+    await store.close();
+  });
+
+  it('without a write counter, keeps the same snapshot when a periodic re-read finds the same records, and replaces it when one changed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mixtape-snapshots-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'mixtape.db');
+    const embedded = new EmbeddedStore(file);
+    await embedded.init();
+    const tracks = worldTracks();
+    await embedded.tracks.upsertMany(tracks);
+    // As MongoDB: the same repositories, no change feed.
+    const store = { ...embedded, interactions: { ...embedded.interactions, changes: undefined }, tracks: embedded.tracks, artists: embedded.artists } as unknown as EmbeddedStore;
     const snapshots = new CatalogueSnapshots(store);
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.now();
@@ -41,6 +68,6 @@ describe('catalogue snapshots', () => {
     const second = await snapshots.get('TRACK');
     expect(second).not.toBe(first);
     expect(second.size).toBe(first.size);
-    await store.close();
+    await embedded.close();
   });
 });

@@ -44,16 +44,31 @@ describe('embedded store: interaction change feed', () => {
 
   it('counts changed and deleted listener records, by any connection, and not new ones', async () => {
     const feed = api.interactions.changes;
-    const start = feed.userRecordsVersion();
+    const start = feed.recordsVersion('users');
     const record = (displayName: string) => ({ id: 'u1', displayName, source: 'test', friendIds: [], createdAt: 1 });
     await importer.users.upsertMany([record('new')]);
     await importer.interactions.append([play('e1', 'u1')]);
-    expect(feed.userRecordsVersion()).toBe(start);
+    expect(feed.recordsVersion('users')).toBe(start);
     await importer.users.upsertMany([record('renamed')]);
-    const changed = feed.userRecordsVersion();
+    const changed = feed.recordsVersion('users');
     expect(changed).not.toBe(start);
     await api.users.upsertMany([record('renamed again')]);
-    expect(feed.userRecordsVersion()).not.toBe(changed);
+    expect(feed.recordsVersion('users')).not.toBe(changed);
+  });
+
+  it('counts every write to tracks and artists, by any connection', async () => {
+    const feed = api.interactions.changes;
+    const tracks = feed.recordsVersion('tracks');
+    const artists = feed.recordsVersion('artists');
+    const track = { id: 't1', title: 'T', artistIds: ['a1'], genres: [], tags: [], searchText: 't', source: 'test' };
+    await importer.tracks.upsertMany([track]);
+    const inserted = feed.recordsVersion('tracks');
+    expect(inserted).not.toBe(tracks);
+    await importer.tracks.upsertMany([{ ...track, title: 'Renamed' }]);
+    expect(feed.recordsVersion('tracks')).not.toBe(inserted);
+    expect(feed.recordsVersion('artists')).toBe(artists);
+    await importer.interactions.append([play('e9', 'u9')]);
+    expect(feed.recordsVersion('artists')).toBe(artists);
   });
 
   it('names the listeners of events stored after a position, or none when there are more than asked', async () => {

@@ -7,23 +7,23 @@
  * changed: writers are serialised, so a later commit always has greater seqs.
  */
 import type Database from 'better-sqlite3';
-import type { InteractionChangeFeed } from '../ports.js';
+import type { InteractionChangeFeed, RecordKind } from '../ports.js';
 
 export class SqliteInteractionChanges implements InteractionChangeFeed {
   private readonly version: Database.Statement;
   private readonly newest: Database.Statement;
   private readonly after: Database.Statement;
-  private readonly users: Database.Statement;
+  private readonly counter: Database.Statement;
 
   constructor(db: Database.Database) {
     this.version = db.prepare('PRAGMA data_version').pluck();
     this.newest = db.prepare('SELECT coalesce(max(seq), 0) FROM interactions').pluck();
     this.after = db.prepare('SELECT seq, user_id AS userId FROM interactions WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.users = db.prepare("SELECT value FROM change_counters WHERE name = 'users'").pluck();
+    this.counter = db.prepare('SELECT value FROM change_counters WHERE name = ?').pluck();
   }
 
-  userRecordsVersion(): number {
-    return this.users.get() as number;
+  recordsVersion(records: RecordKind): number {
+    return this.counter.get(records) as number;
   }
 
   externalVersion(): number {

@@ -8,13 +8,14 @@ CREATE TABLE IF NOT EXISTS users (
   doc TEXT NOT NULL
 ) WITHOUT ROWID;
 
--- Bumped whenever a stored listener record changes or goes (not on inserts: nobody caches an
--- unknown id), by any connection: record caches ask it after another connection committed.
+-- Record change counters, bumped by any connection's writes: caches of records ask them after
+-- another connection committed. Listener records count changes and deletions (not inserts:
+-- nobody caches an unknown id); tracks and artists count every write (a snapshot holds them all).
 CREATE TABLE IF NOT EXISTS change_counters (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
-INSERT OR IGNORE INTO change_counters (name, value) VALUES ('users', 0);
+INSERT OR IGNORE INTO change_counters (name, value) VALUES ('users', 0), ('tracks', 0), ('artists', 0);
 CREATE TRIGGER IF NOT EXISTS users_updated AFTER UPDATE ON users
   BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'users'; END;
 CREATE TRIGGER IF NOT EXISTS users_deleted AFTER DELETE ON users
@@ -76,4 +77,17 @@ CREATE TABLE IF NOT EXISTS model_versions (
   doc TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS model_versions_model ON model_versions (model, created_at DESC);
+
+CREATE TRIGGER IF NOT EXISTS tracks_inserted AFTER INSERT ON tracks
+  BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'tracks'; END;
+CREATE TRIGGER IF NOT EXISTS tracks_updated AFTER UPDATE ON tracks
+  BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'tracks'; END;
+CREATE TRIGGER IF NOT EXISTS tracks_deleted AFTER DELETE ON tracks
+  BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'tracks'; END;
+CREATE TRIGGER IF NOT EXISTS artists_inserted AFTER INSERT ON artists
+  BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'artists'; END;
+CREATE TRIGGER IF NOT EXISTS artists_updated AFTER UPDATE ON artists
+  BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'artists'; END;
+CREATE TRIGGER IF NOT EXISTS artists_deleted AFTER DELETE ON artists
+  BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'artists'; END;
 `;

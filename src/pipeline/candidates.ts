@@ -46,7 +46,7 @@ export class CandidatePool {
     const items = new Int32Array(capacity);
     const scores = new Float32Array(capacity * SOURCE_COUNT).fill(Number.NaN);
     const ranks = new Int32Array(capacity * SOURCE_COUNT).fill(-1);
-    const slotOf = slotScratch(outputs);
+    let slotOf: Int32Array = scratch;
     // The outputs come from different sources, so they have different shapes: read their arrays
     // once here rather than through a megamorphic property access in the inner loop.
     const itemsOf = outputs.map((output) => output?.items ?? EMPTY_ITEMS);
@@ -57,6 +57,7 @@ export class CandidatePool {
         const sourceItems = itemsOf[s];
         if (rank >= sourceItems.length) continue;
         const item = sourceItems[rank];
+        if (item >= slotOf.length) slotOf = growScratch(item);
         let slot = slotOf[item];
         if (slot < 0) {
           if (size === capacity) continue;
@@ -107,19 +108,14 @@ export class CandidatePool {
  * resets what it set, and runs synchronously). An array indexed by item number costs a
  * fraction of a Map's lookups for the few hundred candidates of a request.
  */
-let scratch = new Int32Array(0);
+let scratch: Int32Array = new Int32Array(0);
 const EMPTY_ITEMS = new Int32Array(0);
 const EMPTY_SCORES = new Float32Array(0);
 
-function slotScratch(outputs: readonly (SourceOutput | undefined)[]): Int32Array {
-  let largest = -1;
-  for (const output of outputs) {
-    if (!output) continue;
-    for (let i = 0; i < output.items.length; i++) if (output.items[i] > largest) largest = output.items[i];
-  }
-  if (largest >= scratch.length) {
-    const grown = new Int32Array(Math.max(largest + 1, 2 * scratch.length)).fill(-1);
-    scratch = grown;
-  }
+/** A larger scratch holding `item`, −1 everywhere but where the current merge set slots. */
+function growScratch(item: number): Int32Array {
+  const grown = new Int32Array(Math.max(item + 1, 2 * scratch.length)).fill(-1);
+  grown.set(scratch);
+  scratch = grown;
   return scratch;
 }

@@ -11,30 +11,12 @@
  * model and that the instance imports; arguments are byte addresses into it plus row numbers.
  * Nothing here allocates and no state lives in the module.
  *
- * Products and the lane sums are float32, the final sum of the four lanes float64 (as in
- * src/models/cf/wasm/als.ts); the JavaScript fallback (factor-utils.ts dot) is float64
+ * Products and the lane sums are float32, the final sum of the four lanes float64 (the dot
+ * product of src/models/cf/wasm/simd-dot.ts, which ALS uses too); the JavaScript fallback (factor-utils.ts dot) is float64
  * throughout, so the two agree up to float32 rounding (~1e-7 for unit vectors).
  * k must be a multiple of 4 and `units` 16-byte aligned (cf-view.ts uses JavaScript otherwise).
  */
-
-/** Σ a[f]·b[f] over k floats in four float32 lanes (four accumulators), summed as float64. */
-function dotAt(a: usize, b: usize, k: i32): f64 {
-  let s0 = f32x4.splat(0);
-  let s1 = s0;
-  let s2 = s0;
-  let s3 = s0;
-  const end = a + (<usize>k << 2);
-  const end16 = a + (<usize>(k & ~15) << 2);
-  for (; a < end16; a += 64, b += 64) {
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(a), v128.load(b)));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(a, 16), v128.load(b, 16)));
-    s2 = f32x4.add(s2, f32x4.mul(v128.load(a, 32), v128.load(b, 32)));
-    s3 = f32x4.add(s3, f32x4.mul(v128.load(a, 48), v128.load(b, 48)));
-  }
-  for (; a < end; a += 16, b += 16) s0 = f32x4.add(s0, f32x4.mul(v128.load(a), v128.load(b)));
-  const s = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
-  return <f64>f32x4.extract_lane(s, 0) + <f64>f32x4.extract_lane(s, 1) + (<f64>f32x4.extract_lane(s, 2) + <f64>f32x4.extract_lane(s, 3));
-}
+import { dot as dotOf } from '../../models/cf/wasm/simd-dot';
 
 function rowAt(units: usize, k: i32, row: i32): usize {
   return units + ((<usize>row * <usize>k) << 2);
@@ -42,7 +24,7 @@ function rowAt(units: usize, k: i32, row: i32): usize {
 
 /** Row a · row b. */
 export function dot(units: usize, k: i32, a: i32, b: i32): f64 {
-  return dotAt(rowAt(units, k, a), rowAt(units, k, b), k);
+  return dotOf(rowAt(units, k, a), rowAt(units, k, b), k);
 }
 
 /**
@@ -53,7 +35,7 @@ export function maxDot(units: usize, k: i32, key: i32, keys: usize, from: i32, t
   const a = rowAt(units, k, key);
   let max = start;
   for (let v = from; v < to; v++) {
-    const s = dotAt(a, rowAt(units, k, load<i32>(keys + (<usize>v << 2))), k);
+    const s = dotOf(a, rowAt(units, k, load<i32>(keys + (<usize>v << 2))), k);
     if (s > max) max = s;
   }
   return max;
@@ -62,5 +44,5 @@ export function maxDot(units: usize, k: i32, key: i32, keys: usize, from: i32, t
 /** out[v] = row key · row keys[v] for v in [0, n) (out: float64, keys: int32). */
 export function dots(units: usize, k: i32, key: i32, keys: usize, n: i32, out: usize): void {
   const a = rowAt(units, k, key);
-  for (let v = 0; v < n; v++) store<f64>(out + (<usize>v << 3), dotAt(a, rowAt(units, k, load<i32>(keys + (<usize>v << 2))), k));
+  for (let v = 0; v < n; v++) store<f64>(out + (<usize>v << 3), dotOf(a, rowAt(units, k, load<i32>(keys + (<usize>v << 2))), k));
 }

@@ -22,6 +22,7 @@
  * - the rows a sparse pass reads are requested a batch at a time before use (touchRows);
  * - k must be a multiple of 4 (../als-wasm.ts falls back to the JavaScript kernel otherwise).
  */
+import { dot } from './simd-dot';
 
 /** Below this squared (preconditioned) residual a row is considered solved (as in als-kernel.ts). */
 const RESIDUAL_EPSILON: f64 = 1e-20;
@@ -92,24 +93,7 @@ export function scratchBytes(k: i32, limit: i32): usize {
 
 // ---- Vector helpers (k % 4 == 0; addresses 16-byte aligned) ----
 
-/** Σ a[f]·b[f] in four float32 lanes, summed as float64. */
-function dot(a: usize, b: usize, k: i32): f64 {
-  let s0 = f32x4.splat(0);
-  let s1 = s0;
-  let s2 = s0;
-  let s3 = s0;
-  const end = a + (<usize>k << 2);
-  const end16 = a + (<usize>(k & ~15) << 2);
-  for (; a < end16; a += 64, b += 64) {
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(a), v128.load(b)));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(a, 16), v128.load(b, 16)));
-    s2 = f32x4.add(s2, f32x4.mul(v128.load(a, 32), v128.load(b, 32)));
-    s3 = f32x4.add(s3, f32x4.mul(v128.load(a, 48), v128.load(b, 48)));
-  }
-  for (; a < end; a += 16, b += 16) s0 = f32x4.add(s0, f32x4.mul(v128.load(a), v128.load(b)));
-  const s = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
-  return <f64>f32x4.extract_lane(s, 0) + <f64>f32x4.extract_lane(s, 1) + (<f64>f32x4.extract_lane(s, 2) + <f64>f32x4.extract_lane(s, 3));
-}
+// dot(a, b, k): simd-dot.ts, shared with the serving kernel.
 
 /**
  * The four dot products a·b0 … a·b3 as the lanes of one float32 vector: the row `a` is loaded

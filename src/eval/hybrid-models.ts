@@ -1,5 +1,5 @@
 /**
- * The hybrid recommender and its own sources (social, tags, user-knn, rp3beta, recent-knn,
+ * The hybrid recommender and its own sources (social, tags, user-knn, rp3beta, ease, recent-knn,
  * recent-als) as {@link ModelSpec}s. They need the dataset's side data (friend graph, tag
  * assignments, listening history), so their specs are bound to the
  * dataset by the runner (`bind`) before use; the hybrid is stacked (the runner hands it
@@ -13,13 +13,14 @@ import type { SideData } from '../models/hybrid/side-data.js';
 import { SOCIAL_DEFAULTS, SocialRecommender } from '../models/hybrid/social.js';
 import { TAG_DEFAULTS, TagRecommender } from '../models/hybrid/tags.js';
 import { RP3_DEFAULTS, Rp3BetaRecommender } from '../models/hybrid/rp3beta.js';
+import { EASE_DEFAULTS, EaseRecommender } from '../models/hybrid/ease.js';
 import { USER_KNN_DEFAULTS, UserKnnRecommender } from '../models/hybrid/user-knn.js';
 import type { InteractionMatrix } from '../models/cf/matrix.js';
 import type { Recommender, TrainProgress } from '../models/cf/recommender.js';
 import type { EvalDataset } from './runner.js';
 import type { GridSpec, ModelSpec, Params } from './tuning.js';
 
-export const HYBRID_MODEL_NAMES = ['hybrid', 'social', 'tags', 'user-knn', 'rp3beta', 'recent-knn', 'recent-als'] as const;
+export const HYBRID_MODEL_NAMES = ['hybrid', 'social', 'tags', 'user-knn', 'rp3beta', 'ease', 'recent-knn', 'recent-als'] as const;
 export type HybridModelName = (typeof HYBRID_MODEL_NAMES)[number];
 
 export function isHybridModelName(name: string): name is HybridModelName {
@@ -35,6 +36,7 @@ export const HYBRID_GRIDS: Record<HybridModelName, { full: GridSpec; quick: Grid
   // The hybrid's two extra collaborative sources, as rows of their own.
   'user-knn': { full: { values: { k: [40, 80, 160] } }, quick: { values: { k: [80] } } },
   rp3beta: { full: { values: { beta: [0.3, 0.5, 0.7] } }, quick: { values: { beta: [0.5] } } },
+  ease: { full: { values: { lambda: [50, 100, 200, 400] } }, quick: { values: { lambda: [100] } } },
   // The listening-history sources (temporal data), with the hybrid's item-kNN and ALS settings.
   'recent-knn': { full: { values: {} }, quick: { values: {} } },
   'recent-als': { full: { values: {} }, quick: { values: {} } },
@@ -57,6 +59,7 @@ const DEFAULTS: Record<HybridModelName, Readonly<Params>> = {
   tags: TAG_DEFAULTS as unknown as Params,
   'user-knn': USER_KNN_DEFAULTS as unknown as Params,
   rp3beta: RP3_DEFAULTS as unknown as Params,
+  ease: EASE_DEFAULTS as unknown as Params,
   'recent-knn': RECENT_DEFAULTS,
   'recent-als': RECENT_DEFAULTS,
 };
@@ -124,6 +127,8 @@ function create(name: HybridModelName, side: SideData, params: Params, seed: num
       return new UserKnnRecommender(params);
     case 'rp3beta':
       return new Rp3BetaRecommender(params);
+    case 'ease':
+      return new EaseRecommender(params);
     case 'recent-knn':
     case 'recent-als':
       return new LazyRecent(name, side, params, seed);

@@ -97,3 +97,59 @@ export function symmetricEigen(a: Float64Array, k: number): { values: Float64Arr
   for (let i = 0; i < k; i++) values[i] = m[i * k + i];
   return { values, vectors: v };
 }
+
+/** Σ a[ao + p] · b[bo + p] for p < length, four partial sums (the dense inverse's inner loop). */
+function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, length: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let p = 0;
+  for (; p + 3 < length; p += 4) {
+    s0 += a[ao + p] * b[bo + p];
+    s1 += a[ao + p + 1] * b[bo + p + 1];
+    s2 += a[ao + p + 2] * b[bo + p + 2];
+    s3 += a[ao + p + 3] * b[bo + p + 3];
+  }
+  for (; p < length; p++) s0 += a[ao + p] * b[bo + p];
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * The inverse of a symmetric positive definite n × n matrix (row-major), for n in the
+ * thousands (EASE's Gram matrix): A = L Lᵀ, then Tᵀ = L⁻¹ and A⁻¹ = Tᵀᵀ … = T Tᵀ. Every inner
+ * loop is a dot product of two contiguous rows, n³/2 multiply-adds in all. `a` is overwritten
+ * (its lower triangle by L). Throws when A is not positive definite.
+ */
+export function choleskyInverse(a: Float64Array, n: number, onRow?: (done: number, total: number) => void): Float64Array {
+  // L, row by row: L[i][j] = (A[i][j] − L[i][:j]·L[j][:j]) / L[j][j].
+  for (let i = 0; i < n; i++) {
+    const io = i * n;
+    for (let j = 0; j < i; j++) a[io + j] = (a[io + j] - dot(a, io, a, j * n, j)) / a[j * n + j];
+    const diagonal = a[io + i] - dot(a, io, a, io, i);
+    if (!(diagonal > 0)) throw new RangeError(`choleskyInverse: not positive definite (pivot ${i})`);
+    a[io + i] = Math.sqrt(diagonal);
+    if (onRow && i % 256 === 255) onRow(i + 1, 3 * n);
+  }
+  // T = (L⁻¹)ᵀ, upper triangular: (L⁻¹)[i][j] = −L[i][j:i]·(L⁻¹)[j:i][j] / L[i][i], read along T's row j.
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const io = i * n;
+    const lii = a[io + i];
+    for (let j = 0; j < i; j++) t[j * n + i] = -dot(a, io + j, t, j * n + j, i - j) / lii;
+    t[io + i] = 1 / lii;
+    if (onRow && i % 256 === 255) onRow(n + i + 1, 3 * n);
+  }
+  // A⁻¹ = L⁻ᵀ L⁻¹: A⁻¹[r][c] = Σ_{k ≥ max(r, c)} T[r][k] T[c][k].
+  const inverse = new Float64Array(n * n);
+  for (let c = 0; c < n; c++) {
+    const co = c * n;
+    for (let r = 0; r <= c; r++) {
+      const v = dot(t, r * n + c, t, co + c, n - c);
+      inverse[r * n + c] = v;
+      inverse[co + r] = v;
+    }
+    if (onRow && c % 256 === 255) onRow(2 * n + c + 1, 3 * n);
+  }
+  return inverse;
+}

@@ -35,6 +35,7 @@ import type { ListeningHistory, SideData } from './side-data.js';
 import { SocialRecommender } from './social.js';
 import { TagProfiles, TagRecommender } from './tags.js';
 import { Rp3BetaRecommender } from './rp3beta.js';
+import { EASE_DEFAULTS, EaseRecommender } from './ease.js';
 import { UserKnnRecommender } from './user-knn.js';
 
 /** Training and validation matrices: all a stacked model may see (never test). */
@@ -59,13 +60,13 @@ export function isStacked(model: Recommender): model is StackedRecommender {
   return typeof (model as Partial<StackedRecommender>).fitStacked === 'function';
 }
 
-export const HYBRID_SOURCES = ['als', 'item-knn', 'user-knn', 'rp3beta', 'social', 'tags', 'popularity', 'recent-knn', 'recent-als'] as const;
+export const HYBRID_SOURCES = ['als', 'item-knn', 'user-knn', 'rp3beta', 'ease', 'social', 'tags', 'popularity', 'recent-knn', 'recent-als'] as const;
 
 export interface HybridParams {
   /** Candidates proposed per source and user. */
   candidates: number;
   /**
-   * Sources, comma-separated among als, item-knn, user-knn, rp3beta, social, tags, popularity,
+   * Sources, comma-separated among als, item-knn, user-knn, rp3beta, ease, social, tags, popularity,
    * recent-knn, recent-als. A source the data cannot feed (no friend graph, no tags, no
    * listening history) is left out.
    */
@@ -81,6 +82,7 @@ export interface HybridParams {
   knnShrink: number;
   userKnnK: number;
   rp3Beta: number;
+  easeLambda: number;
   socialFloor: number;
   tagOwnWeight: number;
   /** Extra feature groups, comma-separated among knn, pop, als, social (features.ts); '' for none. */
@@ -146,6 +148,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   knnShrink: 5,
   userKnnK: 80,
   rp3Beta: 0.5,
+  easeLambda: EASE_DEFAULTS.lambda,
   socialFloor: 0.05,
   tagOwnWeight: 0.5,
   features: '',
@@ -334,6 +337,9 @@ export class HybridRecommender implements StackedRecommender {
           break;
         case 'rp3beta':
           sources.push({ name, model: new Rp3BetaRecommender({ beta: p.rp3Beta }), minScore: 0 });
+          break;
+        case 'ease':
+          sources.push({ name, model: new EaseRecommender({ lambda: p.easeLambda }) });
           break;
         case 'user-knn':
           sources.push({ name, model: new UserKnnRecommender({ k: p.userKnnK }), minScore: 0 });

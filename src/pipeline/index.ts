@@ -9,7 +9,7 @@ export { debugItem, type ItemDebug, type SourceDebug } from './debug.js';
 export { computeFeatures, FEATURE_COUNT, FEATURE_NAMES } from './features.js';
 export { ItemStats } from './item-stats.js';
 export { type Gathered, type PipelineItem, type PipelineResult, type PipelineTrace, RecommendationPipeline } from './pipeline.js';
-export { type TrackArtists, type UserProfile, userProfile } from './profile.js';
+export { type TrackArtists, trackArtistsOf, type UserProfile, userProfile } from './profile.js';
 export { BLEND_RANKER } from './ranking/rank.js';
 export { LambdaMartRanker, type LearnedRanker, WeightedBlend } from './ranking/ranker.js';
 export { loadRanker, RANKER_FILE, saveRanker } from './ranking/ranker-file.js';

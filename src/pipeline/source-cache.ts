@@ -161,6 +161,11 @@ export class SourceCache {
     return fresh;
   }
 
+  /** The profile of the listener's latest entry (their previous request), if any: a new profile may continue from it (profile.ts). */
+  lastProfile(kind: TargetKind, userId: string): UserProfile | undefined {
+    return this.entries.get(`${kind}\u0000${userId}`)?.profile;
+  }
+
   clear(): void {
     this.entries.clear();
     this.generations.clear();

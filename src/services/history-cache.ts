@@ -4,8 +4,10 @@
  * profile and reusable source outputs derived from a history are keyed by the array itself
  * (src/pipeline/source-cache.ts): handing out a new array costs the listener a first request
  * again. So an entry is replaced only when that listener's events changed:
- * - events stored through this process's ingestion (or relayed by a cluster peer) invalidate
- *   their listeners explicitly;
+ * - events stored through this process's ingestion are added to their listeners' cached
+ *   histories (a new array, as a read would return it: re-reading a heavy listener's history
+ *   after each play was a quarter of their next request's CPU); events relayed by a cluster
+ *   peer invalidate their listeners (the change feed would drop them again anyway);
  * - events stored by other connections (a peer process, `npm run import` on the same
  *   DATA_DIR) are found through the store's change feed, where it has one (embedded): at most
  *   every `checkEveryMs`, a cheap version check, and when it moved, exactly the listeners with
@@ -14,10 +16,13 @@
  */
 import type { Interaction } from '../domain/types.js';
 import type { InteractionChangeFeed, Store } from '../store/ports.js';
+import { withEvents } from './history-order.js';
 
 export interface HistorySource {
   history(userId: string): Promise<readonly Interaction[]>;
   invalidate(userIds: Iterable<string>): void;
+  /** Events this process has just stored: their listeners' histories now include them. */
+  extend(events: readonly Interaction[]): void;
 }
 
 /**
@@ -42,6 +47,10 @@ export function storeHistory(store: Store, maxUsers = 20_000): HistorySource {
     },
     invalidate: (userIds) => {
       for (const id of userIds) last.delete(id);
+    },
+    // Every read goes to the store anyway.
+    extend: (events) => {
+      for (const event of events) last.delete(event.userId);
     },
   };
 }
@@ -157,6 +166,28 @@ export class HistoryCache implements HistorySource {
   invalidate(userIds: Iterable<string>): void {
     this.generation++;
     for (const id of userIds) this.entries.delete(id);
+  }
+
+  /**
+   * Adds events this process has just stored to the cached histories of their listeners, in
+   * the store's order (history-order.ts), as new arrays. A listener without an entry is read
+   * in full on their next request. The events are copied as the store keeps them (a JSON
+   * document), so a cached history equals a fresh read.
+   */
+  extend(events: readonly Interaction[]): void {
+    // A read that started before these events were stored may lack them: it is not kept.
+    this.generation++;
+    const byListener = new Map<string, Interaction[]>();
+    for (const event of events) {
+      if (!this.entries.has(event.userId)) continue;
+      let added = byListener.get(event.userId);
+      if (!added) byListener.set(event.userId, (added = []));
+      added.push(JSON.parse(JSON.stringify(event)) as Interaction);
+    }
+    for (const [userId, added] of byListener) {
+      const entry = this.entries.get(userId)!;
+      this.entries.set(userId, { events: withEvents(entry.events, added), at: entry.at });
+    }
   }
 
   private remember(userId: string, entry: Entry): void {

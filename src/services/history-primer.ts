@@ -12,6 +12,7 @@
  */
 import type { Interaction } from '../domain/types.js';
 import type { HistoryCache } from './history-cache.js';
+import { byStoreOrder, compareCodePoints } from './history-order.js';
 
 export const PRIME_MAX_EVENTS = 2_000_000;
 
@@ -75,28 +76,4 @@ export class HistoryPrimer {
     }
     return primed;
   }
-}
-
-/** The embedded store's `ORDER BY ts, event_id` (MongoDB's allOfUser sorts the same way). */
-function byStoreOrder(a: Interaction, b: Interaction): number {
-  return a.context.timestamp - b.context.timestamp || compareCodePoints(a.eventId, b.eventId);
-}
-
-/**
- * Orders strings by code point, which is the order of their UTF-8 bytes (SQLite's BINARY
- * collation). JavaScript's `<` compares UTF-16 units, which differs where a surrogate (a code
- * point above U+FFFF) meets a unit from U+E000 to U+FFFF: those are mapped into order here.
- */
-export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800) x += x >= 0xe000 ? -0x800 : 0x2000;
-    if (y >= 0xd800) y += y >= 0xe000 ? -0x800 : 0x2000;
-    return x - y;
-  }
-  return a.length - b.length;
 }

@@ -98,9 +98,8 @@ export function createServices(
   const ingestion = new IngestionService(store, config.maxInteractionBatch, now);
   const { histories, friendHistories } = wiring.histories ?? historySources(store, Boolean(config.redisUrl));
   ingestion.onStored(async (events) => {
-    const listeners = new Set(events.map((e) => e.userId));
-    histories.invalidate(listeners);
-    friendHistories.invalidate(listeners);
+    histories.extend(events);
+    if (friendHistories !== histories) friendHistories.extend(events);
     // Ranking features follow the signal flow in every process (item statistics are per
     // process); their failure must not keep the events from the other learners.
     await itemStats.observe(events).catch((error: unknown) => console.error('item statistics update failed:', error));

@@ -15,7 +15,7 @@ import type { ListeningContext, TargetKind, User } from '../domain/types.js';
 import type { PopularityModel } from '../models/popularity/context-popularity.js';
 import {
   debugItem, type FriendActivity, type ItemDebug, type ItemStats, type PipelineModels, type PipelineTrace,
-  type RecommendationPipeline, type SourceReport, type SourceScore,
+  type RecommendationPipeline, type SourceReport, type SourceScore, trackArtistsOf,
 } from '../pipeline/index.js';
 import { assertAdmin, assertCanActFor, type Viewer } from './access.js';
 import type { CatalogueSnapshots } from './catalogue-snapshots.js';
@@ -118,7 +118,7 @@ export class RecommendationService {
     const [catalogue, tracks, history] = await Promise.all([
       catalogues.get(request.target), catalogues.get('TRACK'), histories.history(request.userId),
     ]);
-    const trackArtists = (trackId: string) => tracks.artistIdsOf(trackId);
+    const trackArtists = trackArtistsOf(tracks);
     const bundle = cf.bundle(request.target);
     const models: PipelineModels = {
       catalogue, trackArtists, popularity: this.deps.popularity, itemStats: this.deps.itemStats,

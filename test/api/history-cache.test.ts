@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/domain/types.js';
 import { HistoryCache, storeHistory } from '../../src/services/history-cache.js';
-import { compareCodePoints, HistoryPrimer } from '../../src/services/history-primer.js';
+import { HistoryPrimer } from '../../src/services/history-primer.js';
+import { compareCodePoints, withEvents } from '../../src/services/history-order.js';
 import { warmUp } from '../../src/services/index.js';
 import { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 import type { Store } from '../../src/store/ports.js';
@@ -139,21 +140,48 @@ describe('history cache', () => {
     await store.close();
   });
 
-  it('is invalidated by ingestion through the service', async () => {
+  it('adds the events ingestion stores to the cached history without reading it again, equal to a fresh read', async () => {
     const file = tempDbFile();
     const seeding = new EmbeddedStore(file);
     await seedFixtures(seeding);
     await seeding.close();
-    const app = await createTestApp({ store: new EmbeddedStore(file) });
+    const { store, calls } = countingStore(new EmbeddedStore(file));
+    const app = await createTestApp({ store });
+    const reads = () => calls.filter((c) => c.method === 'allOfUser').length;
     const histories = app.services.histories;
     const before = await histories.history(userId(3));
-    expect(await histories.history(userId(3))).toBe(before);
+    const readsBefore = reads();
+    // One new event last, one older than the latest cached event (a late arrival).
+    const late = before[before.length - 1].context.timestamp - 1;
     const at = new Date(MONDAY_MORNING + 86_400_000).toISOString();
-    await ok(app, RecordInteractionsDocument, { events: [{ eventId: 'svc-1', userId: userId(3), trackId: trackId(150), type: 'PLAY', context: { timestamp: at } }] });
+    await ok(app, RecordInteractionsDocument, { events: [
+      { eventId: 'svc-1', userId: userId(3), trackId: trackId(150), type: 'PLAY', context: { timestamp: at } },
+      { eventId: 'svc-0', userId: userId(3), trackId: trackId(151), type: 'SKIP', msPlayed: 3000, context: { timestamp: new Date(late).toISOString() } },
+    ] });
     const after = await histories.history(userId(3));
+    expect(reads()).toBe(readsBefore);
     expect(after).not.toBe(before);
-    expect(after.map((e) => e.eventId)).toContain('svc-1');
+    expect(before.map((e) => e.eventId)).not.toContain('svc-1');
+    expect(after).toEqual(await store.interactions.allOfUser(userId(3)));
+    expect(after.length).toBe(before.length + 2);
     await app.close();
+  });
+});
+
+describe('history order', () => {
+  it('merges new events in store order into a new array, skipping events already present', () => {
+    const history = [play('b', 'u', 10), play('d', 'u', 20), play('a', 'u', 30)];
+    const frozen = [...history];
+    // Appended after the last event: the common case.
+    expect(withEvents(history, [play('z', 'u', 40)]).map((e) => e.eventId)).toEqual(['b', 'd', 'a', 'z']);
+    // A late event, a tie on the timestamp broken by the id, a duplicate of a stored event.
+    const merged = withEvents(history, [play('c', 'u', 20), play('e', 'u', 20), play('a', 'u', 30), play('x', 'u', 5)]);
+    expect(merged.map((e) => e.eventId)).toEqual(['x', 'b', 'c', 'd', 'e', 'a']);
+    expect(history).toEqual(frozen);
+    // Nothing new: the same array (derived caches keep their keys).
+    expect(withEvents(history, [play('d', 'u', 20)])).toBe(history);
+    // Ids in UTF-8 byte order, as SQLite orders them: U+FFFD sorts before U+1F600.
+    expect(withEvents([play('\u{1F600}', 'u', 1)], [play('\uFFFD', 'u', 1)]).map((e) => e.eventId)).toEqual(['\uFFFD', '\u{1F600}']);
   });
 });
 

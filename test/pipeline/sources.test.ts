@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Interaction } from '../../src/domain/types.js';
 import { ContextPopularity } from '../../src/models/popularity/context-popularity.js';
 import {
   FreshReleasesSource, type PipelineModels, pipelineSettings, type PipelineRequest, SocialSource, type SourceInput, TagAffinitySource,
-  userProfile, ItemStats,
+  userProfile, ItemStats, trackArtistsOf,
 } from '../../src/pipeline/index.js';
+import { withEvents } from '../../src/services/history-order.js';
 import { CatalogueIndex } from '../../src/pipeline/catalogue-index.js';
-import { FRESH_JAZZ, FRESH_SHOEGAZE, NOW, track, worldEvents, worldTracks } from './world.js';
+import { artist, FRESH_JAZZ, FRESH_SHOEGAZE, GENRES, NOW, track, worldEvents, worldTracks } from './world.js';
 
 const catalogue = CatalogueIndex.ofTracks(worldTracks());
 const trackArtists = (id: string) => catalogue.artistIdsOf(id);
@@ -112,5 +113,38 @@ describe('item statistics', () => {
     // A miss is remembered only until some counter is created: a reader made before sees it too.
     expect(byItem(2).popularity).toBeGreaterThan(0);
     expect(byItem(2).popularity).toBe(stats.read('TRACK', 'fresh', NOW, morning).popularity);
+  });
+
+  it('continues from the previous profile when events were appended, giving exactly the profile a full pass gives', () => {
+    const artists = CatalogueIndex.ofArtists(GENRES.flatMap((genre, g) => [0, 1].map((a) => ({
+      id: artist(g, a), name: `a${g}${a}`, genres: [genre.name], tags: [{ tag: genre.tag, count: 1 }], source: 'test',
+    }))));
+    const tracks = CatalogueIndex.ofTracks(worldTracks());
+    const byTrack = trackArtistsOf(tracks);
+    expect(trackArtistsOf(tracks)).toBe(byTrack);
+    const at = (minutes: number) => NOW + minutes * 60_000;
+    const event = (n: number, targetId: string, type: Interaction['type'], minutes: number, count = 1): Interaction => ({
+      eventId: `more-${n}`, userId: 'alice', targetKind: 'TRACK', targetId, type, count, msPlayed: 180_000,
+      context: { timestamp: at(minutes), timezone: 'Europe/Paris' }, receivedAt: at(minutes),
+    });
+    const added = [event(1, track(0, 1, 1), 'PLAY', 1), event(2, track(1, 0, 0), 'LIKE', 2, 3), event(3, track(0, 0, 0), 'DISLIKE', 3), event(4, track(2, 1, 0), 'SKIP', 4)];
+    for (const snapshot of [tracks, artists]) {
+      const before = historyOf('alice');
+      const previous = userProfile(before, snapshot, byTrack);
+      let history: readonly Interaction[] = before;
+      let profile = previous;
+      for (const next of added) {
+        history = withEvents(history, [next]);
+        const indexOf = vi.spyOn(snapshot, 'artistIndexOf');
+        profile = userProfile(history, snapshot, byTrack, profile);
+        // Only the new event went through the per-event pass (artist familiarity: one look-up per positive event's artist).
+        expect(indexOf.mock.calls.length).toBeLessThanOrEqual(1);
+        indexOf.mockRestore();
+        // A copy of the same history shares no events with it: a full pass.
+        expect(profile).toEqual(userProfile([...history], snapshot, byTrack, previous));
+      }
+      // The earlier profile is unchanged by the continuation.
+      expect(previous).toEqual(userProfile([...before], snapshot, byTrack));
+    }
   });
 });

@@ -269,8 +269,10 @@ function apiCpuSeconds(pid: number): number | undefined {
 
 /** Starts `src/main.ts` on the bench catalogue and resolves once /ready answers 200. */
 async function startServer(options: Options) {
-  // The flags `npm start` runs the server with (package.json).
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'], {
+  // The flags `npm start` runs the server with (package.json), plus any in SERVE_NODE_FLAGS
+  // (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc" to look inside the API processes).
+  const extra = (process.env.SERVE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...extra, '--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env, NODE_ENV: 'production', ADMIN_TOKEN, DATA_DIR: options.data,
       PORT: String(options.port), HOST: '127.0.0.1', SERVER_PROCESSES: String(options.processes), DEMO_TRACKS: String(options.tracks), DEMO_USERS: String(options.users),

@@ -4,14 +4,15 @@
  * profile and reusable source outputs derived from a history are keyed by the array itself
  * (src/pipeline/source-cache.ts): handing out a new array costs the listener a first request
  * again. So an entry is replaced only when that listener's events changed:
- * - events stored through this process's ingestion are added to their listeners' cached
- *   histories (a new array, as a read would return it: re-reading a heavy listener's history
- *   after each play was a quarter of their next request's CPU); events relayed by a cluster
- *   peer invalidate their listeners (the change feed would drop them again anyway);
+ * - events stored through this process's ingestion, or relayed by a cluster peer, are added to
+ *   their listeners' cached histories (a new array, as a read would return it: re-reading a
+ *   heavy listener's history after each play was a quarter of their next request's CPU, and in
+ *   a cluster the social source re-read every friend who had played);
  * - events stored by other connections (a peer process, `npm run import` on the same
  *   DATA_DIR) are found through the store's change feed, where it has one (embedded): at most
- *   every `checkEveryMs`, a cheap version check, and when it moved, exactly the listeners with
- *   new events are dropped (everything after a bulk import);
+ *   every `checkEveryMs`, a cheap version check, and when it moved, the new events are added to
+ *   the histories of the listeners cached (everything is dropped after a bulk import); a peer's
+ *   events already added from its relay are recognised by id;
  * - only a store without a change feed (MongoDB) falls back to trusting an entry for `ttlMs`.
  */
 import type { Interaction } from '../domain/types.js';
@@ -175,6 +176,10 @@ export class HistoryCache implements HistorySource {
    * document), so a cached history equals a fresh read.
    */
   extend(events: readonly Interaction[]): void {
+    this.append(events, (event) => JSON.parse(JSON.stringify(event)) as Interaction);
+  }
+
+  private append(events: readonly Interaction[], asStored: (event: Interaction) => Interaction = (event) => event): void {
     // A read that started before these events were stored may lack them: it is not kept.
     this.generation++;
     const byListener = new Map<string, Interaction[]>();
@@ -182,7 +187,7 @@ export class HistoryCache implements HistorySource {
       if (!this.entries.has(event.userId)) continue;
       let added = byListener.get(event.userId);
       if (!added) byListener.set(event.userId, (added = []));
-      added.push(JSON.parse(JSON.stringify(event)) as Interaction);
+      added.push(asStored(event));
     }
     for (const [userId, added] of byListener) {
       const entry = this.entries.get(userId)!;
@@ -210,10 +215,11 @@ export class HistoryCache implements HistorySource {
     }
     // The version is read before the events: a commit after this look moves it again.
     this.version = version;
-    const changed = this.feed.listenersSince(this.position, this.maxChangesPerCheck);
+    const changed = this.feed.eventsSince(this.position, this.maxChangesPerCheck);
     this.position = changed.position;
-    if (changed.listeners) {
-      if (changed.listeners.size > 0) this.invalidate(changed.listeners);
+    if (changed.events) {
+      // Read from the store's documents: already as a read would return them.
+      if (changed.events.length > 0) this.append(changed.events);
     } else {
       this.generation++;
       this.entries.clear();

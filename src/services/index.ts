@@ -109,9 +109,9 @@ export function createServices(
   models.onActivated(async () => wiring.peers?.publish({ kind: 'models' }));
   wiring.peers?.subscribe(async (message) => {
     if (message.kind === 'models') return cf.syncWithStore();
-    const listeners = new Set(message.events.map((e) => e.userId));
-    histories.invalidate(listeners);
-    friendHistories.invalidate(listeners);
+    // The peer stored these events: its relay is what the store holds.
+    histories.extend(message.events);
+    if (friendHistories !== histories) friendHistories.extend(message.events);
     await itemStats.observe(message.events).catch((error: unknown) => console.error('item statistics update failed:', error));
     if (!wiring.sharedState) await popularity.observe(message.events);
   });

@@ -129,11 +129,11 @@ export interface InteractionChangeFeed {
    */
   recordsVersion(records: RecordKind): number;
   /**
-   * The listeners of events stored after `position`, and the position of the newest of them.
-   * `listeners` is undefined when more than `limit` events were stored (a bulk import): the
-   * caller treats every listener as changed.
+   * The events stored after `position` (as `allOfUser` returns them), in the order they were
+   * stored, and the position of the newest of them. `events` is undefined when more than
+   * `limit` events were stored (a bulk import): the caller treats every listener as changed.
    */
-  listenersSince(position: number, limit: number): { listeners?: Set<string>; position: number };
+  eventsSince(position: number, limit: number): { events?: Interaction[]; position: number };
 }
 
 export interface ModelVersionRepository {

@@ -47,6 +47,10 @@ describe('API processes sharing a store (peer messages)', () => {
     await network.settled();
     const after = await ok(b, RecommendationsDocument, { userId: userId(7), limit: 5 }, admin);
     expect(after.recommendations.items.map((i) => i.targetId)).not.toContain(top);
+    // The relay's events were added to b's cached history: what a read of the store returns.
+    const history = await b.services.histories.history(userId(7));
+    expect(history.map((e) => e.eventId)).toContain('peer-1');
+    expect(history).toEqual(await b.store.interactions.allOfUser(userId(7)));
   });
 
   it("plays stored by one process count in the other's popularity", async () => {

@@ -71,16 +71,17 @@ describe('embedded store: interaction change feed', () => {
     expect(feed.recordsVersion('artists')).toBe(artists);
   });
 
-  it('names the listeners of events stored after a position, or none when there are more than asked', async () => {
+  it('hands out the events stored after a position as allOfUser returns them, or none when there are more than asked', async () => {
     const feed = api.interactions.changes;
     expect(feed.position()).toBe(0);
     await api.interactions.append([play('e1', 'u1')]);
     const start = feed.position();
     await importer.interactions.append([play('e2', 'u2'), play('e3', 'u3'), play('e4', 'u2'), play('e1', 'u9')]); // e1: a duplicate, not stored
-    const changed = feed.listenersSince(start, 3);
-    expect(changed.listeners).toEqual(new Set(['u2', 'u3']));
+    const changed = feed.eventsSince(start, 3);
+    expect(changed.events?.map((e) => [e.eventId, e.userId])).toEqual([['e2', 'u2'], ['e3', 'u3'], ['e4', 'u2']]);
+    expect(changed.events?.filter((e) => e.userId === 'u2')).toEqual(await api.interactions.allOfUser('u2'));
     expect(changed.position).toBe(feed.position());
-    expect(feed.listenersSince(changed.position, 3)).toEqual({ listeners: new Set(), position: changed.position });
-    expect(feed.listenersSince(start, 2)).toEqual({ position: feed.position() });
+    expect(feed.eventsSince(changed.position, 3)).toEqual({ events: [], position: changed.position });
+    expect(feed.eventsSince(start, 2)).toEqual({ position: feed.position() });
   });
 });

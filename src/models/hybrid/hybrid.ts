@@ -60,6 +60,9 @@ export function isStacked(model: Recommender): model is StackedRecommender {
   return typeof (model as Partial<StackedRecommender>).fitStacked === 'function';
 }
 
+/** The per-source feature columns (candidates.ts): score, rank, score − the best, z-score. */
+export const SOURCE_FEATURE_FAMILIES = ['score', 'rank', 'relative', 'z'] as const;
+
 export const HYBRID_SOURCES = ['als', 'item-knn', 'user-knn', 'rp3beta', 'ease', 'social', 'tags', 'popularity', 'recent-knn', 'recent-als'] as const;
 
 export interface HybridParams {
@@ -85,6 +88,13 @@ export interface HybridParams {
   easeLambda: number;
   socialFloor: number;
   tagOwnWeight: number;
+  /**
+   * Per-source feature families the ranker may split on, comma-separated among score, rank,
+   * relative, z (the columns stay: the fusion reads the ranks).
+   */
+  sourceFeatures: string;
+  /** Share of the features each ranker tree may split on (1: all). */
+  featureFraction: number;
   /** Extra feature groups, comma-separated among knn, pop, als, social (features.ts); '' for none. */
   features: string;
   /** On listening data, never propose items the user listened to only briefly before (skips). */
@@ -151,6 +161,8 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   easeLambda: EASE_DEFAULTS.lambda,
   socialFloor: 0.05,
   tagOwnWeight: 0.5,
+  sourceFeatures: 'score,rank,relative,z',
+  featureFraction: 1,
   features: '',
   maskSkips: true,
   windows: 6,
@@ -292,6 +304,9 @@ export class HybridRecommender implements StackedRecommender {
     for (const name of this.sourceNames()) {
       if (!(HYBRID_SOURCES as readonly string[]).includes(name)) throw new RangeError(`hybrid: unknown source "${name}" (${HYBRID_SOURCES.join(', ')})`);
     }
+    for (const family of this.sourceFamilies()) {
+      if (!(SOURCE_FEATURE_FAMILIES as readonly string[]).includes(family)) throw new RangeError(`hybrid: unknown source feature family "${family}" (${SOURCE_FEATURE_FAMILIES.join(', ')})`);
+    }
   }
 
   get stackingWindows(): number {
@@ -410,6 +425,24 @@ export class HybridRecommender implements StackedRecommender {
     return rest;
   }
 
+  private sourceFamilies(): string[] {
+    return this.params.sourceFeatures
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
+  /**
+   * Columns of the source feature families left out of `sourceFeatures` (the ranker never
+   * splits on them): candidates.ts lays the families out first, one block of a column per
+   * source each, in SOURCE_FEATURE_FAMILIES' order.
+   */
+  private excludedColumns(): number[] {
+    const kept = new Set(this.sourceFamilies());
+    const S = this.set?.sources.length ?? 0;
+    return SOURCE_FEATURE_FAMILIES.flatMap((family, f) => (kept.has(family) ? [] : Array.from({ length: S }, (_, s) => f * S + s)));
+  }
+
   /** Names of the ranker's features, in column order (after fit). */
   featureNames(): string[] {
     if (!this.set) throw new Error('hybrid: fit first');
@@ -478,7 +511,7 @@ export class HybridRecommender implements StackedRecommender {
     const depths = p.depths.split(',').map(Number);
     let innerBest: LambdaMart | undefined;
     for (const depth of depths) {
-      const ranker = new LambdaMart({ trees: p.trees, learningRate: p.learningRate, maxDepth: depth, minLeaf: p.minLeaf, patience: p.patience, smoothing: p.smoothing, subsample: p.rankerSubsample, seed: p.seed });
+      const ranker = new LambdaMart({ trees: p.trees, learningRate: p.learningRate, maxDepth: depth, minLeaf: p.minLeaf, patience: p.patience, smoothing: p.smoothing, subsample: p.rankerSubsample, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed });
       const fitted = ranker.fit(a, b);
       if (perDepth.every((d) => fitted.best > d.ndcg)) innerBest = ranker;
       perDepth.push({ depth, trees: fitted.trees, ndcg: fitted.best });
@@ -493,7 +526,7 @@ export class HybridRecommender implements StackedRecommender {
     if (combiner === 'rrf') {
       this.ranker = undefined;
     } else if (p.refit || !innerBest) {
-      const ranker = new LambdaMart({ trees: Math.max(1, chosen.trees), learningRate: p.learningRate, maxDepth: chosen.depth, minLeaf: p.minLeaf, subsample: p.rankerSubsample, seed: p.seed });
+      const ranker = new LambdaMart({ trees: Math.max(1, chosen.trees), learningRate: p.learningRate, maxDepth: chosen.depth, minLeaf: p.minLeaf, subsample: p.rankerSubsample, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed });
       ranker.fit(all);
       this.ranker = ranker;
     } else {
@@ -547,7 +580,7 @@ export class HybridRecommender implements StackedRecommender {
     const fitted = crossFitLambdaMart(
       windows,
       folds,
-      { trees: p.trees, learningRate: p.learningRate, maxDepth: depth, minLeaf: p.minLeaf, subsample: p.rankerSubsample, seed: p.seed },
+      { trees: p.trees, learningRate: p.learningRate, maxDepth: depth, minLeaf: p.minLeaf, subsample: p.rankerSubsample, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed },
       p.smoothing,
     );
     // Out of fold: every validation user scored by the ranker that did not train on them.

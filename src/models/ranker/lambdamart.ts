@@ -57,6 +57,8 @@ export interface LambdaMartParams {
   keepBest: boolean;
   /** Share of the features each tree may split on (1: all). */
   featureFraction: number;
+  /** Columns no tree ever splits on (e.g. redundant feature families). */
+  exclude: readonly number[];
   /** Only pairs with a row ranked within the first `truncation` get gradients (0: every pair). */
   truncation: number;
   /** Seeds the query and feature samples. */
@@ -76,6 +78,7 @@ export const LAMBDAMART_DEFAULTS: Readonly<LambdaMartParams> = Object.freeze({
   subsample: 1,
   keepBest: true,
   featureFraction: 1,
+  exclude: [],
   truncation: 0,
   seed: 1,
 });
@@ -239,6 +242,7 @@ export class LambdaMart {
       } else {
         allowed.fill(1);
       }
+      for (const j of p.exclude) allowed[j] = 0;
       const tree = grower.grow(rows, count, grad, hess, allowed);
       this.trees.push(tree);
       for (let i = 0; i < n; i++) scores[i] += predictTree(tree, data.features, i * f);

@@ -6,6 +6,8 @@ import { HybridRecommender, isStacked } from '../../../src/models/hybrid/hybrid.
 import { SocialRecommender } from '../../../src/models/hybrid/social.js';
 import { TagProfiles, TagRecommender } from '../../../src/models/hybrid/tags.js';
 import { PopularityRecommender } from '../../../src/models/cf/popularity.js';
+import type { AveragedRanker } from '../../../src/models/ranker/cross-fit.js';
+import type { LambdaMart } from '../../../src/models/ranker/lambdamart.js';
 import { FAST_HYBRID, blockData } from './helpers.js';
 
 const { pairs, side } = blockData();
@@ -67,6 +69,20 @@ describe('hybrid', () => {
     const other = await fitted(2);
     expect(Array.from(other.scores)).not.toEqual(Array.from(a.scores));
     expect(testNdcg(a.hybrid, split)).toBeGreaterThan(0);
+  });
+
+  it('sourceFeatures keeps the ranker off the left-out feature families', async () => {
+    expect(() => new HybridRecommender({ sourceFeatures: 'rank,bogus' }, side)).toThrow(/unknown source feature family "bogus"/);
+    const split = randomEvalSplit(pairs, 1);
+    const hybrid = new HybridRecommender({ ...FAST_HYBRID, crossFit: 3, combiner: 'ranker', sourceFeatures: 'rank' }, side);
+    await hybrid.fitStacked({ train: split.tuning.train, validation: split.tuning.validation });
+    const names = hybrid.featureNames();
+    const members = (hybrid as unknown as { ranker: AveragedRanker }).ranker.members as LambdaMart[];
+    const splits = new Int32Array(names.length);
+    for (const member of members) member.splitCounts().forEach((count, column) => (splits[column] += count));
+    const used = names.filter((_, column) => splits[column] > 0);
+    expect(used.length).toBeGreaterThan(0);
+    for (const name of used) expect(name).toMatch(/:rank$|^(sources|user:|item:)/);
   });
 
   it('refuses stacking data holding more than train and validation', async () => {

@@ -22,6 +22,19 @@ describe('LambdaMart', () => {
     expect(learned).toBeGreaterThan(meanNdcg(noise, test, 10) + 0.3);
   });
 
+  it('never splits on excluded columns', () => {
+    const train = synthetic(100, 30, 6);
+    const ranker = new LambdaMart({ trees: 20, maxDepth: 3, minLeaf: 10, exclude: [1] });
+    ranker.fit(train);
+    const counts = ranker.splitCounts();
+    expect(counts[1]).toBe(0);
+    expect(counts[0]).toBeGreaterThan(0);
+    // Without the exclusion feature 1 is split on (it decides relevance).
+    const free = new LambdaMart({ trees: 20, maxDepth: 3, minLeaf: 10 });
+    free.fit(train);
+    expect(free.splitCounts()[1]).toBeGreaterThan(0);
+  });
+
   it('keeps the best prefix of trees on the held-out queries', () => {
     const train = synthetic(50, 20, 4);
     const held = synthetic(50, 20, 5);

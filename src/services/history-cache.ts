@@ -22,7 +22,7 @@ import { withEvents } from './history-order.js';
 export interface HistorySource {
   history(userId: string): Promise<readonly Interaction[]>;
   invalidate(userIds: Iterable<string>): void;
-  /** Events this process has just stored: their listeners' histories now include them. */
+  /** Events just stored (here, or by a peer that relayed them): their listeners' histories now include them. */
   extend(events: readonly Interaction[]): void;
 }
 
@@ -170,10 +170,10 @@ export class HistoryCache implements HistorySource {
   }
 
   /**
-   * Adds events this process has just stored to the cached histories of their listeners, in
-   * the store's order (history-order.ts), as new arrays. A listener without an entry is read
-   * in full on their next request. The events are copied as the store keeps them (a JSON
-   * document), so a cached history equals a fresh read.
+   * Adds events just stored (here, or by a peer that relayed them) to the cached histories of
+   * their listeners, in the store's order (history-order.ts), as new arrays. A listener without
+   * an entry is read in full on their next request. The events are copied as the store keeps
+   * them (a JSON document), so a cached history equals a fresh read.
    */
   extend(events: readonly Interaction[]): void {
     this.append(events, (event) => JSON.parse(JSON.stringify(event)) as Interaction);

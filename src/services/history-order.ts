@@ -1,7 +1,8 @@
 /**
  * The order of a listener's history as the stores hand it out (`allOfUser`: timestamp, then
- * event id in UTF-8 byte order), for histories built in memory: the start-up scan's primes and
- * the events this process just stored, which must equal what a read would return.
+ * event id in UTF-8 byte order), for histories built in memory — the start-up scan's primes,
+ * and cached histories with newly stored events appended — which must equal what a read would
+ * return.
  */
 import type { Interaction } from '../domain/types.js';
 

@@ -27,7 +27,7 @@ import type { InteractionMatrix } from '../cf/matrix.js';
 import { PopularityRecommender } from '../cf/popularity.js';
 import type { Recommender, TrainProgress } from '../cf/recommender.js';
 import { type RowScorer, crossFitLambdaMart } from '../ranker/cross-fit.js';
-import { LambdaMart, type RankingData, concatRanking, meanNdcg, ndcgPerQuery } from '../ranker/lambdamart.js';
+import { LambdaMart, type LambdaMartParams, type RankingData, concatRanking, meanNdcg, ndcgPerQuery } from '../ranker/lambdamart.js';
 import { type CandidateBlock, type Context, type ExtraFeatures, type Source, featureNames, generateCandidates } from './candidates.js';
 import { extraFeatures } from './features.js';
 import { RecentAlsSource, RecentKnnSource } from './recent.js';
@@ -314,10 +314,7 @@ export class HybridRecommender implements StackedRecommender {
   }
 
   private sourceNames(): string[] {
-    return this.params.sources
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    return listOf(this.params.sources);
   }
 
   /** Fits every source on `train` (seeds offset by `seedOffset`, so that windows get their own draws). */
@@ -393,10 +390,7 @@ export class HybridRecommender implements StackedRecommender {
       otherTags: (u, i) => (tagProfiles ? tagProfiles.othersCount(u, i) : 0),
     };
     const extra = extraFeatures(
-      p.features
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
+      listOf(p.features),
       { train, knn: sources.find((s) => s.name === 'item-knn')?.model as ItemKnnRecommender | undefined, als: alsOf(sources.find((s) => s.name === 'als')?.model), friends },
     );
     const masks = p.maskSkips && listening ? [listening.skips] : [];
@@ -426,10 +420,13 @@ export class HybridRecommender implements StackedRecommender {
   }
 
   private sourceFamilies(): string[] {
-    return this.params.sourceFeatures
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    return listOf(this.params.sourceFeatures);
+  }
+
+  /** The LambdaMART settings every ranker of this model shares. */
+  private rankerParams(): Partial<LambdaMartParams> {
+    const p = this.params;
+    return { learningRate: p.learningRate, minLeaf: p.minLeaf, subsample: p.rankerSubsample, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed };
   }
 
   /**
@@ -511,7 +508,7 @@ export class HybridRecommender implements StackedRecommender {
     const depths = p.depths.split(',').map(Number);
     let innerBest: LambdaMart | undefined;
     for (const depth of depths) {
-      const ranker = new LambdaMart({ trees: p.trees, learningRate: p.learningRate, maxDepth: depth, minLeaf: p.minLeaf, patience: p.patience, smoothing: p.smoothing, subsample: p.rankerSubsample, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed });
+      const ranker = new LambdaMart({ ...this.rankerParams(), trees: p.trees, maxDepth: depth, patience: p.patience, smoothing: p.smoothing });
       const fitted = ranker.fit(a, b);
       if (perDepth.every((d) => fitted.best > d.ndcg)) innerBest = ranker;
       perDepth.push({ depth, trees: fitted.trees, ndcg: fitted.best });
@@ -526,7 +523,7 @@ export class HybridRecommender implements StackedRecommender {
     if (combiner === 'rrf') {
       this.ranker = undefined;
     } else if (p.refit || !innerBest) {
-      const ranker = new LambdaMart({ trees: Math.max(1, chosen.trees), learningRate: p.learningRate, maxDepth: chosen.depth, minLeaf: p.minLeaf, subsample: p.rankerSubsample, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed });
+      const ranker = new LambdaMart({ ...this.rankerParams(), trees: Math.max(1, chosen.trees), maxDepth: chosen.depth });
       ranker.fit(all);
       this.ranker = ranker;
     } else {
@@ -580,7 +577,7 @@ export class HybridRecommender implements StackedRecommender {
     const fitted = crossFitLambdaMart(
       windows,
       folds,
-      { trees: p.trees, learningRate: p.learningRate, maxDepth: depth, minLeaf: p.minLeaf, subsample: p.rankerSubsample, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed },
+      { ...this.rankerParams(), trees: p.trees, maxDepth: depth },
       p.smoothing,
     );
     // Out of fold: every validation user scored by the ranker that did not train on them.
@@ -749,4 +746,12 @@ export function rankingData(
   const features = new Float32Array(rows.length * f);
   for (let k = 0; k < rows.length; k++) features.set(block.features.subarray(rows[k] * f, rows[k] * f + f), k * f);
   return { features, numFeatures: f, labels: Float32Array.from(lab), groups: Int32Array.from(groups), idealDcg: Float64Array.from(ideal) };
+}
+
+/** The items of a comma-separated parameter, trimmed, empty ones dropped. */
+function listOf(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

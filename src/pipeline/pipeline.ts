@@ -87,7 +87,7 @@ export class RecommendationPipeline {
    * the same (source-cache.ts); the others run, under the time budget.
    */
   async gather(request: PipelineRequest, models: PipelineModels): Promise<Gathered> {
-    const profile = userProfile(request.history, models.catalogue, models.trackArtists, this.sourceCache.lastProfile(request.kind, request.userId));
+    const profile = userProfile(request.history, models.catalogue, models.trackArtists, () => this.sourceCache.lastProfile(request.kind, request.userId));
     const { settings } = this;
     const now = momentOf(request);
     const cached = this.sourceCache.entry(request.kind, request.userId, models.catalogue, profile, models.cf, request.history.length, now);

@@ -96,16 +96,19 @@ interface Totals {
 const totalsOf = new WeakMap<UserProfile, Totals>();
 
 /**
- * The listener's profile. `previous` (their profile from an earlier request, if any) lets the
- * per-event pass start where it stopped when `history` is that profile's history with events
- * appended.
+ * The listener's profile. `previous` (their profile from an earlier request, if any; asked
+ * only when this history has no profile yet) lets the per-event pass start where it stopped
+ * when `history` is that profile's history with events appended.
  */
-export function userProfile(history: readonly Interaction[], catalogue: CatalogueIndex, artistsOfTrack: TrackArtists, previous?: UserProfile): UserProfile {
+export function userProfile(
+  history: readonly Interaction[], catalogue: CatalogueIndex, artistsOfTrack: TrackArtists, previous?: () => UserProfile | undefined,
+): UserProfile {
   let perCatalogue = cache.get(history);
   if (!perCatalogue) cache.set(history, (perCatalogue = new Map()));
   let profile = perCatalogue.get(catalogue);
   if (!profile) {
-    const before = previous && totalsOf.get(previous);
+    const earlier = previous?.();
+    const before = earlier && totalsOf.get(earlier);
     const sameSnapshots = before && before.catalogue === catalogue && before.artistsOfTrack === artistsOfTrack;
     const totals = sameSnapshots && isAppendedTo(history, before.history) ? continued(before, history) : sum(history, catalogue, artistsOfTrack);
     profile = deriveProfile(totals);

@@ -136,12 +136,13 @@ describe('item statistics', () => {
       for (const next of added) {
         history = withEvents(history, [next]);
         const indexOf = vi.spyOn(snapshot, 'artistIndexOf');
-        profile = userProfile(history, snapshot, byTrack, profile);
+        const earlier = profile;
+        profile = userProfile(history, snapshot, byTrack, () => earlier);
         // Only the new event went through the per-event pass (artist familiarity: one look-up per positive event's artist).
         expect(indexOf.mock.calls.length).toBeLessThanOrEqual(1);
         indexOf.mockRestore();
         // A copy of the same history shares no events with it: a full pass.
-        expect(profile).toEqual(userProfile([...history], snapshot, byTrack, previous));
+        expect(profile).toEqual(userProfile([...history], snapshot, byTrack, () => previous));
       }
       // The earlier profile is unchanged by the continuation.
       expect(previous).toEqual(userProfile([...before], snapshot, byTrack));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LASTFM_FRIENDS_FILE, LASTFM_TAGS_FILE, loadLastfmSide } from '../models/hybrid/side-data.js';
 import { loadLastfm2k, loadSpotifyListens, type SpotifyTarget } from './datasets.js';
 import type { EvalDataset } from './runner.js';
-import { DEFAULT_TEMPORAL, RECENT_DAYS, type TemporalSplitOptions, listeningContextOf, randomEvalSplit, temporalSplit } from './split.js';
+import { DEFAULT_TEMPORAL, RECENT_DAYS, type TemporalSplitOptions, listeningContextOf, nestedEvalSplit, randomEvalSplit, temporalSplit } from './split.js';
 
 export const DATASETS = ['lastfm-2k', 'spotify-history'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -36,6 +36,22 @@ export async function lastfmDataset(dir: string): Promise<EvalDataset> {
       sideData: hasSide ? `${LASTFM_FRIENDS_FILE} (friend graph), ${LASTFM_TAGS_FILE} (tags; a user's own tags only on their training artists, artist profiles from other users' tags)` : 'none',
     },
     split: (seed) => randomEvalSplit(data, seed),
+  };
+}
+
+/**
+ * `dataset` one level down (`nestedEvalSplit`): tuned on the tuning part's training matrix less
+ * one fold, "tested" on the validation part. For decisions about the final fit and the test
+ * ranking; the test part is never read.
+ */
+export function nestedDataset(dataset: EvalDataset): EvalDataset {
+  return {
+    ...dataset,
+    protocol: {
+      ...dataset.protocol,
+      nested: "inside the tuning part: tuned on its training matrix less one stacking fold (validation-shaped), measured on its validation part (training and the fold masked); the test part is never read",
+    },
+    split: async (seed) => nestedEvalSplit(await dataset.split(seed), seed),
   };
 }
 

@@ -166,6 +166,36 @@ export function randomEvalSplit(data: PairData, seed: number, ratios: readonly n
 }
 
 /**
+ * The same protocol one level down, inside the tuning part, for choices that concern the final
+ * fit and the test ranking themselves (which a validation score cannot see): the tuning part's
+ * training matrix loses one stacking fold F (shaped like validation), the model is tuned on
+ * {train − F, F}, fitted on train − F, and ranks the validation part with train − F and F
+ * masked, as a real run ranks test with train and validation masked. The test part is never
+ * read. Random splits only (where the final model trains on the tuning part's training matrix).
+ */
+export function nestedEvalSplit(split: EvalSplit, seed: number): EvalSplit {
+  if (split.test.train !== split.tuning.train) throw new RangeError('nested evaluation needs a random split (the final model trains on the tuning part\'s training matrix)');
+  const [inner] = randomStackingFolds(split.tuning.train, split.tuning.validation, seed, 1);
+  const target = split.tuning.validation;
+  return {
+    users: split.users,
+    items: split.items,
+    tuning: inner,
+    test: { train: inner.train, exclude: [inner.train, inner.validation], target },
+    stackingWindows: (count) => randomStackingFolds(inner.train, inner.validation, seed + 7919, count),
+    stats: {
+      users: split.users.size,
+      items: split.items.size,
+      train: inner.train.indices.length,
+      validation: inner.validation.indices.length,
+      test: target.indices.length,
+      usersWithValidation: usersWithItems(inner.validation),
+      usersWithTest: usersWithItems(target),
+    },
+  };
+}
+
+/**
  * `count` folds of the training matrix for stacking: per user, the training items in a seeded
  * order (a stream derived from the seed and the user index); fold k holds out the k-th run of m
  * items, m = the user's number of validation items (so the folds are shaped like validation),

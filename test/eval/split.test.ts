@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdIndex, type InteractionMatrix } from '../../src/models/cf/matrix.js';
-import { DAY_MS, type ListenLog, listeningContextOf, randomEvalSplit, randomSplit, recboleSplitCounts, temporalSplit } from '../../src/eval/split.js';
+import { DAY_MS, type ListenLog, listeningContextOf, nestedEvalSplit, randomEvalSplit, randomSplit, recboleSplitCounts, temporalSplit } from '../../src/eval/split.js';
 import { syntheticPairs } from './helpers.js';
 
 function rowOf(m: InteractionMatrix, u: number): number[] {
@@ -109,6 +109,42 @@ describe('randomSplit', () => {
     expect(s.test.exclude).toEqual([s.tuning.train, s.tuning.validation]);
     expect(s.test.train).toBe(s.tuning.train);
     expect(Object.keys(s.tuning).sort()).toEqual(['train', 'validation']);
+  });
+});
+
+describe('nestedEvalSplit', () => {
+  const data = syntheticPairs(60, 300);
+
+  it('is the protocol inside the tuning part: tuned without one training fold, measured on validation, test never read', () => {
+    const outer = randomEvalSplit(data, 2);
+    const s = nestedEvalSplit(outer, 2);
+    expect(s.test.target).toBe(outer.tuning.validation);
+    expect(s.test.train).toBe(s.tuning.train);
+    expect(s.test.exclude).toEqual([s.tuning.train, s.tuning.validation]);
+    const windows = s.stackingWindows?.(2) ?? [];
+    expect(windows).toHaveLength(2);
+    let held = 0;
+    for (let u = 0; u < data.users.size; u++) {
+      const outerTrain = rowOf(outer.tuning.train, u);
+      const kept = rowOf(s.tuning.train, u);
+      const fold = rowOf(s.tuning.validation, u);
+      held += fold.length;
+      // The outer training items, split in two; nothing of validation or test.
+      expect(new Set([...kept, ...fold])).toEqual(new Set(outerTrain));
+      expect(kept.filter((i) => fold.includes(i))).toEqual([]);
+      if (fold.length > 0) expect(fold.length).toBe(rowOf(outer.tuning.validation, u).length);
+      // The inner windows take cells of the inner training matrix only.
+      const keptSet = new Set(kept);
+      for (const w of windows) for (const i of [...rowOf(w.train, u), ...rowOf(w.validation, u)]) expect(keptSet.has(i)).toBe(true);
+    }
+    expect(held).toBeGreaterThan(0);
+    expect(s.stats.test).toBe(outer.tuning.validation.indices.length);
+  });
+
+  it('refuses a split whose final model trains on more than the tuning part (temporal)', () => {
+    const outer = randomEvalSplit(data, 1);
+    const temporalLike = { ...outer, test: { ...outer.test, train: outer.test.target } };
+    expect(() => nestedEvalSplit(temporalLike, 1)).toThrow(/random split/);
   });
 });
 

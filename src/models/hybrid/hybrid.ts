@@ -23,7 +23,7 @@
  */
 import { ImplicitALS } from '../cf/als.js';
 import { ItemKnnRecommender, type ItemKnnWeighting } from '../cf/item-knn.js';
-import type { InteractionMatrix } from '../cf/matrix.js';
+import { type InteractionMatrix, type Triple, buildMatrix } from '../cf/matrix.js';
 import { PopularityRecommender } from '../cf/popularity.js';
 import type { Recommender, TrainProgress } from '../cf/recommender.js';
 import { type RowScorer, crossFitLambdaMart } from '../ranker/cross-fit.js';
@@ -99,10 +99,24 @@ export interface HybridParams {
   features: string;
   /** On listening data, never propose items the user listened to only briefly before (skips). */
   maskSkips: boolean;
+  /**
+   * When ranking after `fitStacked` on the same training matrix: make the candidates and their
+   * features with the validation items still in the pool, as in the validation lists the ranker
+   * learned from, and drop them only after scoring. Otherwise they leave the pool first, which
+   * moves every other candidate's rank, relative score and z-score away from what the ranker saw.
+   */
+  validationInPool: boolean;
   /** Extra labelled windows asked of the protocol for the ranker's training (see fitStacked). */
   windows: number;
   /** Share of a window's negative candidates kept for the ranker (seeded; positives always kept). */
   windowNegatives: number;
+  /**
+   * Fit each window's sources on its training matrix plus the validation items (as inputs, never
+   * as labels), so a window's lists are shaped like the validation lists: as many known items per
+   * user, the held-out items, and only the test items unknown. Not on listening data, whose
+   * windows are earlier in time than validation.
+   */
+  windowsWithValidation: boolean;
   /** Maximum trees (early stopping on the inner half picks the number). */
   trees: number;
   learningRate: number;
@@ -165,8 +179,10 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   featureFraction: 1,
   features: '',
   maskSkips: true,
+  validationInPool: false,
   windows: 6,
   windowNegatives: 0.25,
+  windowsWithValidation: false,
   trees: 300,
   learningRate: 0.1,
   depths: '3',
@@ -259,7 +275,8 @@ export interface StackReport {
   positivesInCandidates: number;
   validationItems: number;
   /** Per extra window: lists (users with a labelled candidate), held-out items, positives among the candidates. */
-  windows: { lists: number; items: number; positivesInCandidates: number; rows: number }[];
+  /** Per window: its lists, held-out items, how many of those are candidates, rows, and the known items its sources trained on. */
+  windows: { lists: number; items: number; positivesInCandidates: number; rows: number; trainItems: number }[];
   perDepth: { depth: number; trees: number; ndcg: number }[];
   /** Held-out half: the chosen ranker against the reciprocal-rank fusion, paired over users. */
   versusFusion: { ranker: number; fusion: number; meanDifference: number; standardError: number; users: number };
@@ -292,6 +309,8 @@ export class HybridRecommender implements StackedRecommender {
   readonly params: HybridParams;
   private set: SourceSet | undefined;
   private validation: InteractionMatrix | undefined;
+  /** The training matrix `fitStacked` fitted the sources on (the validation lists' pool). */
+  private stackedTrain: InteractionMatrix | undefined;
   private ranker: RowScorer | undefined;
   /** Filled by fitStacked. */
   report: StackReport | undefined;
@@ -465,18 +484,21 @@ export class HybridRecommender implements StackedRecommender {
     const windowData: RankingData[] = [];
     const windowReport: StackReport['windows'] = [];
     for (let w = 0; w < windows.length; w++) {
-      const set = await this.buildSources(windows[w].train, 1000 * (w + 1));
+      const withValidation = p.windowsWithValidation && !this.side.listening?.(windows[w].train);
+      const windowTrain = withValidation ? unionOf(windows[w].train, validation) : windows[w].train;
+      const set = await this.buildSources(windowTrain, 1000 * (w + 1));
       const labels = windows[w].validation;
       const users = usersWithItems(labels);
-      const block = this.candidatesOf(set, users, [windows[w].train]);
+      const block = this.candidatesOf(set, users, [windowTrain]);
       const keep = p.windowNegatives < 1 ? (b: number, r: number) => hash01(p.seed + w, block.users[b], block.items[r]) < p.windowNegatives : undefined;
       const d = rankingData(block, labels, () => true, true, keep);
       windowData.push(d);
-      windowReport.push({ lists: d.groups.length - 1, items: labels.indices.length, positivesInCandidates: sum(d.labels), rows: d.labels.length });
+      windowReport.push({ lists: d.groups.length - 1, items: labels.indices.length, positivesInCandidates: sum(d.labels), rows: d.labels.length, trainItems: windowTrain.indices.length });
       onProgress?.(w + 1, windows.length, `window ${w + 1}`);
     }
     await this.fit(train, onProgress);
     this.validation = validation;
+    this.stackedTrain = train;
     const set = this.set as SourceSet;
     const users = usersWithItems(validation);
     const block = this.candidatesOf(set, users, [train]);
@@ -647,13 +669,18 @@ export class HybridRecommender implements StackedRecommender {
     if (!set) throw new Error('hybrid: fit first');
     const n = set.train.items;
     out.fill(-Infinity, 0, users.length * n);
-    const masks = this.validation ? [set.train, this.validation] : [set.train];
-    const block = this.candidatesOf(set, users, masks);
+    const validation = this.validation;
+    const pooled = validation !== undefined && this.params.validationInPool && this.stackedTrain === set.train;
+    const block = this.candidatesOf(set, users, validation && !pooled ? [set.train, validation] : [set.train]);
     const scores = new Float32Array(block.items.length);
     if (this.ranker) this.ranker.predict(block.features, scores);
     else scores.set(this.fusionScores(set, block.features, block.numFeatures));
     for (let b = 0; b < users.length; b++) {
       for (let r = block.offsets[b]; r < block.offsets[b + 1]; r++) out[b * n + block.items[r]] = scores[r];
+      if (pooled) {
+        const u = users[b];
+        for (let k = validation.indptr[u]; k < validation.indptr[u + 1]; k++) out[b * n + validation.indices[k]] = -Infinity;
+      }
     }
   }
 }
@@ -693,6 +720,15 @@ function sum(values: ArrayLike<number>): number {
   let s = 0;
   for (let k = 0; k < values.length; k++) s += values[k];
   return s;
+}
+
+/** The cells of both matrices (same shape), binary. */
+function unionOf(a: InteractionMatrix, b: InteractionMatrix): InteractionMatrix {
+  const triples: Triple[] = [];
+  for (const m of [a, b]) {
+    for (let u = 0; u < m.users; u++) for (let k = m.indptr[u]; k < m.indptr[u + 1]; k++) triples.push({ user: u, item: m.indices[k], value: 1 });
+  }
+  return buildMatrix(a.users, a.items, triples);
 }
 
 function usersWithItems(m: InteractionMatrix): Int32Array {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRanking } from '../../../src/eval/metrics.js';
 import { type EvalSplit, randomEvalSplit } from '../../../src/eval/split.js';
+import type { InteractionMatrix } from '../../../src/models/cf/matrix.js';
 import type { Recommender } from '../../../src/models/cf/recommender.js';
 import { HybridRecommender, isStacked } from '../../../src/models/hybrid/hybrid.js';
 import { SocialRecommender } from '../../../src/models/hybrid/social.js';
@@ -11,6 +12,10 @@ import type { LambdaMart } from '../../../src/models/ranker/lambdamart.js';
 import { FAST_HYBRID, blockData } from './helpers.js';
 
 const { pairs, side } = blockData();
+
+function rowOf(m: InteractionMatrix, u: number): number[] {
+  return Array.from(m.indices.subarray(m.indptr[u], m.indptr[u + 1]));
+}
 
 function testNdcg(model: Recommender, split: EvalSplit): number {
   return evaluateRanking(model, { target: split.test.target, exclude: split.test.exclude, train: split.test.train }, { ks: [10], beyondK: 0 }).metrics['ndcg@10'];
@@ -83,6 +88,58 @@ describe('hybrid', () => {
     const used = names.filter((_, column) => splits[column] > 0);
     expect(used.length).toBeGreaterThan(0);
     for (const name of used) expect(name).toMatch(/:rank$|^(sources|user:|item:)/);
+  });
+
+  it('validationInPool: ranks the validation lists\' own candidates (validation items dropped after scoring); off, they leave the pool first', async () => {
+    const split = randomEvalSplit(pairs, 1);
+    const users = Int32Array.from({ length: 12 }, (_, u) => u);
+    const n = pairs.items.size;
+    const scored = async (validationInPool: boolean): Promise<{ hybrid: HybridRecommender; out: Float32Array }> => {
+      const hybrid = new HybridRecommender({ ...FAST_HYBRID, combiner: 'ranker', validationInPool, seed: 1 }, side);
+      await hybrid.fitStacked({ train: split.tuning.train, validation: split.tuning.validation });
+      await hybrid.fit(split.test.train);
+      const out = new Float32Array(users.length * n);
+      hybrid.scoreUsers(users, out);
+      return { hybrid, out };
+    };
+    const finiteOf = (out: Float32Array, b: number): number[] => [...out.subarray(b * n, (b + 1) * n).keys()].filter((i) => Number.isFinite(out[b * n + i]));
+    const candidatesOf = (hybrid: HybridRecommender, masks: InteractionMatrix[], b: number): number[] => {
+      const block = hybrid.candidates(users.subarray(b, b + 1), masks);
+      return Array.from(block.items.subarray(block.offsets[0], block.offsets[1])).sort((x, y) => x - y);
+    };
+    const pooled = await scored(true);
+    const apart = await scored(false);
+    const { train, validation } = split.tuning;
+    let differ = 0;
+    users.forEach((u, b) => {
+      const heldOut = rowOf(validation, u);
+      for (const out of [pooled.out, apart.out]) for (const i of [...heldOut, ...rowOf(train, u)]) expect(out[b * n + i]).toBe(-Infinity);
+      // Pooled: the candidates of the user's validation list, less the validation items.
+      expect(finiteOf(pooled.out, b)).toEqual(candidatesOf(pooled.hybrid, [train], b).filter((i) => !heldOut.includes(i)));
+      // Apart: the candidates generated with the validation items masked.
+      expect(finiteOf(apart.out, b)).toEqual(candidatesOf(apart.hybrid, [train, validation], b));
+      if (finiteOf(pooled.out, b).some((i) => pooled.out[b * n + i] !== apart.out[b * n + i])) differ++;
+    });
+    expect(differ).toBeGreaterThan(0);
+  });
+
+  it('windowsWithValidation: each window\'s sources train on its training matrix plus the validation items, its labels stay its own held-out items', async () => {
+    const split = randomEvalSplit(pairs, 1);
+    const { train, validation } = split.tuning;
+    const windows = (split.stackingWindows?.(2) ?? []).map((w) => ({ train: w.train, validation: w.validation }));
+    const fitted = async (windowsWithValidation: boolean): Promise<HybridRecommender> => {
+      const hybrid = new HybridRecommender({ ...FAST_HYBRID, combiner: 'ranker', windowsWithValidation, seed: 1 }, side);
+      await hybrid.fitStacked({ train, validation }, undefined, windows);
+      return hybrid;
+    };
+    const plain = (await fitted(false)).report!.windows;
+    const withValidation = (await fitted(true)).report!.windows;
+    windows.forEach((w, k) => {
+      expect(plain[k].trainItems).toBe(w.train.indices.length);
+      expect(withValidation[k].trainItems).toBe(w.train.indices.length + validation.indices.length);
+      // The labels stay the window's own held-out training items.
+      expect(withValidation[k].items).toBe(w.validation.indices.length);
+    });
   });
 
   it('refuses stacking data holding more than train and validation', async () => {

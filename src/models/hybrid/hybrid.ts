@@ -6,7 +6,8 @@
  *    generate candidates for the users with validation items (training items excluded); label a
  *    candidate 1 when it is one of the user's validation items. `windows` (optional, from the
  *    protocol: earlier temporal windows, or folds of the training matrix) add more labelled
- *    lists the same way, each with the sources fitted on its own training matrix. By default
+ *    lists the same way, each with the sources fitted on its own training matrix (a fold's plus
+ *    the validation items, `windowsWithValidation`). By default
  *    (`crossFit` 3) the validation users fall in three seeded folds, one ranker per fold trains
  *    on the windows and the other folds, one tree count is chosen on the fold-averaged held-out
  *    curve (NDCG@10 counting every validation item, also those outside the candidates), and the
@@ -274,8 +275,7 @@ export interface StackReport {
   rows: number;
   positivesInCandidates: number;
   validationItems: number;
-  /** Per extra window: lists (users with a labelled candidate), held-out items, positives among the candidates. */
-  /** Per window: its lists, held-out items, how many of those are candidates, rows, and the known items its sources trained on. */
+  /** Per extra window: lists (users with a labelled candidate), held-out items, positives among the candidates, rows, and the known items its sources trained on. */
   windows: { lists: number; items: number; positivesInCandidates: number; rows: number; trainItems: number }[];
   perDepth: { depth: number; trees: number; ndcg: number }[];
   /** Held-out half: the chosen ranker against the reciprocal-rank fusion, paired over users. */
@@ -722,11 +722,11 @@ function sum(values: ArrayLike<number>): number {
   return s;
 }
 
-/** The cells of both matrices (same shape), binary. */
+/** The cells of both matrices (same shape; a cell in both adds up). */
 function unionOf(a: InteractionMatrix, b: InteractionMatrix): InteractionMatrix {
   const triples: Triple[] = [];
   for (const m of [a, b]) {
-    for (let u = 0; u < m.users; u++) for (let k = m.indptr[u]; k < m.indptr[u + 1]; k++) triples.push({ user: u, item: m.indices[k], value: 1 });
+    for (let u = 0; u < m.users; u++) for (let k = m.indptr[u]; k < m.indptr[u + 1]; k++) triples.push({ user: u, item: m.indices[k], value: m.values[k] });
   }
   return buildMatrix(a.users, a.items, triples);
 }

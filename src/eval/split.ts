@@ -182,6 +182,8 @@ export function nestedEvalSplit(split: EvalSplit, seed: number): EvalSplit {
     items: split.items,
     tuning: inner,
     test: { train: inner.train, exclude: [inner.train, inner.validation], target },
+    // A stream of their own: with `seed`, each user's remaining items would be shuffled by the
+    // very stream that chose the fold from them.
     stackingWindows: (count) => randomStackingFolds(inner.train, inner.validation, seed + 7919, count),
     stats: {
       users: split.users.size,

@@ -140,10 +140,10 @@ export class SourceCache {
     const generation = this.generations.get(kind);
     if (!generation || generation.catalogue !== catalogue || generation.cfItems !== cfOfKind?.items) {
       // A new snapshot or model for this kind: nothing cached for it can match any more.
-      if (generation) for (const key of this.entries.keys()) if (key.startsWith(`${kind}\u0000`)) this.entries.delete(key);
+      if (generation) for (const key of this.entries.keys()) if (key.startsWith(entryKey(kind, ''))) this.entries.delete(key);
       this.generations.set(kind, { catalogue, cfItems: cfOfKind?.items });
     }
-    const key = `${kind}\u0000${userId}`;
+    const key = entryKey(kind, userId);
     const cached = this.entries.get(key);
     if (cached) this.entries.delete(key); // re-inserted last: the LRU order
     if (cached?.matches(profile, cfOfKind)) {
@@ -163,11 +163,16 @@ export class SourceCache {
 
   /** The profile of the listener's latest entry (their previous request), if any: a new profile may continue from it (profile.ts). */
   lastProfile(kind: TargetKind, userId: string): UserProfile | undefined {
-    return this.entries.get(`${kind}\u0000${userId}`)?.profile;
+    return this.entries.get(entryKey(kind, userId))?.profile;
   }
 
   clear(): void {
     this.entries.clear();
     this.generations.clear();
   }
+}
+
+/** A listener's entry key; `entryKey(kind, '')` is the prefix of every entry of that kind. */
+function entryKey(kind: TargetKind, userId: string): string {
+  return `${kind}\u0000${userId}`;
 }

@@ -1,13 +1,14 @@
 /**
  * `npm run bench -- serve [--tracks 100000] [--users 1000] [--connections 50] [--duration 20]
- *   [--limit 30] [--processes 1] [--rate 1000] [--writes 0] [--data ./.bench/serve]`
+ *   [--limit 30] [--processes 1] [--rate 1000] [--writes 0] [--data ./.bench/serve] [--from-source]`
  *
  * Serving speed of `recommendations(limit: 30)` in embedded mode: starts the API as its own
  * process on a demo catalogue of the given size (generated and trained on first use, kept in
  * --data), then drives it from this process with autocannon — 50 concurrent clients, each
  * asking for a random listener in a random context. Both processes share the machine's
  * cores, as the issue asks. --processes N starts the API with SERVER_PROCESSES=N (a cluster
- * on one port).
+ * on one port). The API runs as `npm start` runs it: compiled to dist/ (built first) — or,
+ * with --from-source, from the TypeScript under tsx, as `npm run dev` does.
  *
  * Two measurements, because one closed loop cannot show both targets: with 50 clients each
  * sending its next request as soon as the last answers, latency is simply 50 / throughput
@@ -20,7 +21,7 @@
  *    over the same connections): every play changes its listener's history, so that listener's
  *    next request is a first request again.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -38,6 +39,7 @@ interface Options {
   writes: number;
   data: string;
   port: number;
+  fromSource: boolean;
 }
 
 function parse(args: string[]): Options {
@@ -58,6 +60,7 @@ function parse(args: string[]): Options {
     writes: get('writes', 0),
     port: get('port', 4123),
     data: path.resolve(dataAt >= 0 ? args[dataAt + 1] : `./.bench/serve-${tracks}`),
+    fromSource: args.includes('--from-source'),
   };
 }
 
@@ -98,7 +101,7 @@ export async function run(args: string[]): Promise<void> {
     }
     console.log('warming up (5 s) …');
     await autocannon({ ...target, connections: options.connections, duration: 5 });
-    const setting = `${options.connections} connections, ${options.duration} s, limit ${options.limit}, ${options.tracks.toLocaleString('en')} tracks, ${options.processes} API process(es)`;
+    const setting = `${options.connections} connections, ${options.duration} s, limit ${options.limit}, ${options.tracks.toLocaleString('en')} tracks, ${options.processes} API process(es) ${options.fromSource ? "from source (tsx)" : "compiled (dist/)"}`;
     console.log(`capacity (closed loop): ${setting}`);
     const cpu = cpuMeter(server.pid!);
     const result = await autocannon({ ...target, connections: options.connections, duration: options.duration });
@@ -269,10 +272,16 @@ function apiCpuSeconds(pid: number): number | undefined {
 
 /** Starts `src/main.ts` on the bench catalogue and resolves once /ready answers 200. */
 async function startServer(options: Options) {
-  // The flags `npm start` runs the server with (package.json), plus any in SERVE_NODE_FLAGS
-  // (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc" to look inside the API processes).
+  // The flags `npm start` (or `npm run dev`) runs the server with (package.json), plus any in
+  // SERVE_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc" to look
+  // inside the API processes).
   const extra = (process.env.SERVE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...extra, '--import', 'tsx', 'src/main.ts'], {
+  if (!options.fromSource) {
+    console.log('building dist/ (npm run build) …');
+    execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  }
+  const entry = options.fromSource ? ['--import', 'tsx', 'src/main.ts'] : ['--enable-source-maps', 'dist/main.js'];
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...extra, ...entry], {
     env: {
       ...process.env, NODE_ENV: 'production', ADMIN_TOKEN, DATA_DIR: options.data,
       PORT: String(options.port), HOST: '127.0.0.1', SERVER_PROCESSES: String(options.processes), DEMO_TRACKS: String(options.tracks), DEMO_USERS: String(options.users),

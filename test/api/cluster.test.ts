@@ -1,8 +1,9 @@
 /**
- * `SERVER_PROCESSES=2 npm start` for real: a primary and two API processes on one port, and a
- * play stored through one process changes what the other recommends at once.
+ * `SERVER_PROCESSES=2 npm start` for real — the build (`prestart`), then package.json's start
+ * command on the compiled dist/ — a primary and two API processes on one port, and a play
+ * stored through one process changes what the other recommends at once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -50,6 +51,14 @@ function connection(port: number) {
   };
 }
 
+/** The node arguments of package.json's `start` script ("node <args…>"). */
+function startArguments(): string[] {
+  const { scripts } = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  const [command, ...args] = scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`the start script does not run node: ${scripts.start}`);
+  return args;
+}
+
 const RECOMMEND = 'query ($u: ID!) { recommendations(userId: $u, limit: 10) { items { targetId } } }';
 const RECORD = 'mutation ($e: [InteractionInput!]!) { recordInteractions(events: $e) { accepted } }';
 
@@ -62,7 +71,8 @@ describe('cluster mode (SERVER_PROCESSES=2)', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mixtape-cluster-'));
     port = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'pipe' });
+    child = spawn(process.execPath, startArguments(), {
       env: {
         ...process.env, NODE_ENV: 'production', ADMIN_TOKEN: TOKEN, DATA_DIR: dir, HOST: '127.0.0.1', PORT: String(port),
         SERVER_PROCESSES: '2', DEMO_USERS: '40', DEMO_ARTISTS: '60', DEMO_TRACKS: '400', DEMO_DAYS: '7', MODEL_SYNC_SECONDS: '0',
@@ -77,7 +87,7 @@ describe('cluster mode (SERVER_PROCESSES=2)', () => {
       if (Date.now() - started > 120_000) throw new Error(`the cluster did not start in 120 s:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-  }, 130_000);
+  }, 240_000);
 
   afterAll(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');

@@ -1,4 +1,5 @@
-import { type ClassType, Field, ObjectType } from 'type-graphql';
+import { type ClassType, Field } from 'type-graphql';
+import { ObjectType } from './object-type.js';
 
 @ObjectType('PageInfo')
 export class PageInfoType {

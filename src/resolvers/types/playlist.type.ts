@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int } from 'type-graphql';
+import { ObjectType } from './object-type.js';
 import type { Playlist, PlaylistKind } from '../../domain/types.js';
 import { connectionOf } from './connection.js';
 import { PlaylistKindEnum } from './enums.js';

@@ -1,4 +1,5 @@
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int } from 'type-graphql';
+import { ObjectType } from './object-type.js';
 import type { ListeningContext, TargetKind } from '../../domain/types.js';
 import type { PipelineTrace } from '../../pipeline/index.js';
 import type { RecommendedItem, SourceReport, SourceScore, SourceState } from '../../services/recommendation.service.js';

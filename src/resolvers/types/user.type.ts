@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID } from 'type-graphql';
+import { ObjectType } from './object-type.js';
 import type { User } from '../../domain/types.js';
 import { connectionOf } from './connection.js';
 import { DateTimeScalar } from './scalars.js';

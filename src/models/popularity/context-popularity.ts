@@ -171,7 +171,7 @@ export class ContextPopularity implements PopularityModel {
   /** Blended scores per (kind, context segments), valid for `generation` (see rank). */
   private readonly blended = new Map<string, { generation: number; scores: Map<string, PopularityCandidate> }>();
   /** Per (kind, context segments): the blended chart (contextChart), its generation and when it was made. */
-  private readonly contextCharts = new Map<string, { generation: number; at: number; chart: ContextChart }>();
+  private readonly contextCharts = new Map<string, { generation: number; at: number; chart: readonly PopularityCandidate[] }>();
   /** When this process last built a context chart (CONTEXT_CHART_SPACING_MS). */
   private chartBuiltAt = -Infinity;
 
@@ -195,12 +195,10 @@ export class ContextPopularity implements PopularityModel {
       .map((key) => ({ key, tally: this.bySegment[kind].get(key) }))
       .filter((s): s is { key: string; tally: Tally } => s.tally !== undefined && s.tally.total > 0);
     // Most requests: the context's blended chart, walked past what the listener heard.
-    const { ids, scores, segments: strongest } = this.contextChart(kind, segments);
+    const chart = this.contextChart(kind, segments);
     const ranked: PopularityCandidate[] = [];
-    for (let i = 0; i < ids.length && ranked.length < limit; i++) {
-      if (!exclude.has(ids[i])) ranked.push({ id: ids[i], score: scores[i], strongestSegment: strongest[i] });
-    }
-    if (ranked.length >= limit || ids.length < CONTEXT_CHART_DEPTH) return ranked;
+    for (let i = 0; i < chart.length && ranked.length < limit; i++) if (!exclude.has(chart[i].id)) ranked.push(chart[i]);
+    if (ranked.length >= limit || chart.length < CONTEXT_CHART_DEPTH) return ranked;
     return this.rankDeep(kind, segments, limit, exclude);
   }
 
@@ -212,7 +210,7 @@ export class ContextPopularity implements PopularityModel {
    * when counts changed, at most once per CONTEXT_CHART_REFRESH_MS, and stale charts one at a
    * time (CONTEXT_CHART_SPACING_MS).
    */
-  private contextChart(kind: TargetKind, segments: readonly { key: string; tally: Tally }[]): ContextChart {
+  private contextChart(kind: TargetKind, segments: readonly { key: string; tally: Tally }[]): readonly PopularityCandidate[] {
     const key = `${kind}|${segments.map((s) => s.key).join('|')}`;
     const cached = this.contextCharts.get(key);
     const now = Date.now();
@@ -226,12 +224,12 @@ export class ContextPopularity implements PopularityModel {
     };
     head(overall.chart());
     for (const { tally } of segments) head(tally.chart());
-    const chart = columns(blendPopularity(
+    const chart = blendPopularity(
       [...ids],
       (id) => overall.share(id),
       segments.map(({ key: segment, tally }) => ({ key: segment, evidence: tally.total, share: (id: string) => tally.share(id) })),
       ids.size,
-    ));
+    );
     if (!cached && this.contextCharts.size >= BLENDED_CONTEXTS) this.contextCharts.clear();
     this.contextCharts.set(key, { generation: this.generation, at: now, chart });
     return chart;
@@ -280,27 +278,6 @@ export class ContextPopularity implements PopularityModel {
       }
     }
   }
-}
-
-/**
- * A context's blended chart in columns. A process keeps one per (kind, context) it serves —
- * over a thousand on the 100k bench — and as objects (one per item) they were ~1.7 million
- * long-lived objects that every old-generation collection had to mark; in columns a chart is
- * three arrays whose strings the tallies hold anyway. Requests get objects for the few items
- * they take.
- */
-interface ContextChart {
-  ids: readonly string[];
-  scores: Float64Array;
-  segments: readonly (string | undefined)[];
-}
-
-function columns(chart: readonly PopularityCandidate[]): ContextChart {
-  return {
-    ids: chart.map((c) => c.id),
-    scores: Float64Array.from(chart, (c) => c.score),
-    segments: chart.map((c) => c.strongestSegment),
-  };
 }
 
 function* idsOf(chart: readonly (readonly [string, number])[]): Iterable<string> {

@@ -4,7 +4,21 @@
  * explanation names the context segment that lifts the item most.
  */
 import { describeSegment } from '../../domain/context-segments.js';
+import type { PopularityCandidate } from '../../models/popularity/context-popularity.js';
+import type { CatalogueIndex } from '../catalogue-index.js';
 import { type CandidateSource, EMPTY_OUTPUT, kindNoun, type SourceInput, type SourceOutput } from './source.js';
+
+const itemNumberCache = new WeakMap<CatalogueIndex, WeakMap<PopularityCandidate, number>>();
+
+/**
+ * Snapshot item numbers of popularity candidates: the model hands out the same candidate
+ * objects to every request in a context until its counts change, so each id is looked up once.
+ */
+function itemNumbers(catalogue: CatalogueIndex): WeakMap<PopularityCandidate, number> {
+  let map = itemNumberCache.get(catalogue);
+  if (!map) itemNumberCache.set(catalogue, (map = new WeakMap()));
+  return map;
+}
 
 export class PopularSource implements CandidateSource {
   readonly name = 'popular-in-context' as const;
@@ -18,10 +32,10 @@ export class PopularSource implements CandidateSource {
     const scores = new Float32Array(ranked.length);
     const segments: (string | undefined)[] = [];
     let n = 0;
+    const itemOf = itemNumbers(catalogue);
     for (const candidate of ranked) {
-      // One map lookup per id: caching item numbers per candidate object (a WeakMap) cost as
-      // much, and kept a weak entry per chart item alive for the collector to process.
-      const item = catalogue.indexOf(candidate.id);
+      let item = itemOf.get(candidate);
+      if (item === undefined) itemOf.set(candidate, (item = catalogue.indexOf(candidate.id)));
       if (item < 0) continue; // counted by popularity but not (yet) in the catalogue snapshot
       items[n] = item;
       scores[n++] = candidate.score;

@@ -101,7 +101,7 @@ export async function run(args: string[]): Promise<void> {
     }
     console.log('warming up (5 s) …');
     await autocannon({ ...target, connections: options.connections, duration: 5 });
-    const setting = `${options.connections} connections, ${options.duration} s, limit ${options.limit}, ${options.tracks.toLocaleString('en')} tracks, ${options.processes} API process(es) ${options.fromSource ? "from source (tsx)" : "compiled (dist/)"}`;
+    const setting = `${options.connections} connections, ${options.duration} s, limit ${options.limit}, ${options.tracks.toLocaleString('en')} tracks, ${options.processes} API process(es) ${options.fromSource ? 'from source (tsx)' : 'compiled (dist/)'}`;
     console.log(`capacity (closed loop): ${setting}`);
     const cpu = cpuMeter(server.pid!);
     const result = await autocannon({ ...target, connections: options.connections, duration: options.duration });
@@ -270,18 +270,27 @@ function apiCpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** Starts `src/main.ts` on the bench catalogue and resolves once /ready answers 200. */
+/** The node arguments of a package.json script that runs "node <args…>" (start, dev). */
+function nodeArguments(script: 'start' | 'dev'): string[] {
+  const { scripts } = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  const [command, ...args] = scripts[script].split(/\s+/);
+  if (command !== 'node') throw new Error(`the ${script} script does not run node: ${scripts[script]}`);
+  return args;
+}
+
+/**
+ * Starts the API as `npm start` does (the build, then its start command) or, with
+ * --from-source, as `npm run dev` does, on the bench catalogue; resolves once /ready answers 200.
+ */
 async function startServer(options: Options) {
-  // The flags `npm start` (or `npm run dev`) runs the server with (package.json), plus any in
-  // SERVE_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc" to look
-  // inside the API processes).
+  // Any flags in SERVE_NODE_FLAGS go first (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or
+  // "--trace-gc" to look inside the API processes).
   const extra = (process.env.SERVE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   if (!options.fromSource) {
     console.log('building dist/ (npm run build) …');
     execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   }
-  const entry = options.fromSource ? ['--import', 'tsx', 'src/main.ts'] : ['--enable-source-maps', 'dist/main.js'];
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...extra, ...entry], {
+  const child = spawn(process.execPath, [...extra, ...nodeArguments(options.fromSource ? 'dev' : 'start')], {
     env: {
       ...process.env, NODE_ENV: 'production', ADMIN_TOKEN, DATA_DIR: options.data,
       PORT: String(options.port), HOST: '127.0.0.1', SERVER_PROCESSES: String(options.processes), DEMO_TRACKS: String(options.tracks), DEMO_USERS: String(options.users),

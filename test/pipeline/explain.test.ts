@@ -38,7 +38,7 @@ describe('explanations', () => {
   it('orders the proposing sources by weighted strength, ties in source order, as a comparator sort would', () => {
     // Every source proposes items 0..5 with scores from a small set, so that strengths tie often.
     const levels = [0.2, 0.5, 0.5, 1];
-    const outputs = SOURCE_NAMES.map((name, s) => output([0, 1, 2, 3, 4, 5, 6], [1, ...[0, 1, 2, 3, 4, 5].map((i) => levels[(i * 7 + s * 3) % 4])], name));
+    const outputs: (SourceOutput | undefined)[] = SOURCE_NAMES.map((name, s) => output([0, 1, 2, 3, 4, 5, 6], [1, ...[0, 1, 2, 3, 4, 5].map((i) => levels[(i * 7 + s * 3) % 4])], name));
     outputs[2] = undefined; // one source proposes nothing
     const pool = CandidatePool.merge(outputs, 20);
     const equalWeights = new ReasonStrength(Object.fromEntries(SOURCE_NAMES.map((name) => [name, 1])) as Record<(typeof SOURCE_NAMES)[number], number>);

@@ -20,9 +20,8 @@
  */
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import {
-  type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema, type OperationDefinitionNode, printSchema, valueFromASTUntyped,
+  type DocumentNode, type ExecutionResult, getVariableValues, GraphQLError, type GraphQLSchema, type OperationDefinitionNode, printSchema, valueFromASTUntyped,
 } from 'graphql';
-import { getVariableValues } from 'graphql/execution/values.js';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 
 export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {

@@ -14,7 +14,6 @@ import { createErrorFormatter } from '../resolvers/errors.js';
 import type { Viewer } from '../services/access.js';
 import type { Services } from '../services/index.js';
 import { createLoaders } from '../services/loaders.js';
-import { jitGateway } from './jit-executor.js';
 import type { Store } from '../store/ports.js';
 
 export interface ApolloOptions {
@@ -25,8 +24,7 @@ export interface ApolloOptions {
 
 export function createApolloServer(schema: GraphQLSchema, options: ApolloOptions): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
-    // The schema, executed by graphql-jit (jit-executor.ts) instead of graphql-js.
-    gateway: jitGateway(schema),
+    schema,
     // Sandbox explores the API outside production; partners use persisted queries (APQ is on).
     introspection: !options.production,
     includeStacktraceInErrorResponses: !options.production,

@@ -17,6 +17,7 @@
  *
  * Labels are relevance grades (≥ 0; 0 = irrelevant). Queries are contiguous row ranges.
  */
+import { CompleteForest } from './complete-forest.js';
 
 export interface RankingData {
   /** Rows × features, row-major. */
@@ -183,6 +184,7 @@ function seededRandom(seed: number): () => number {
 export class LambdaMart {
   readonly params: LambdaMartParams;
   private trees: Tree[] = [];
+  private compiled?: { trees: Tree[]; count: number; forest: CompleteForest | undefined };
   numFeatures = 0;
 
   constructor(params: Partial<LambdaMartParams> = {}) {
@@ -284,6 +286,8 @@ export class LambdaMart {
 
   /** Scores of rows `features` (rows × numFeatures) into `out`. */
   predict(features: Float32Array, out: Float32Array | Float64Array): void {
+    const forest = this.completeForest();
+    if (forest) return forest.predict(features, this.numFeatures, out);
     const f = this.numFeatures;
     const rows = features.length / f;
     for (let i = 0; i < rows; i++) {
@@ -291,6 +295,18 @@ export class LambdaMart {
       for (const tree of this.trees) s += predictTree(tree, features, i * f);
       out[i] = s;
     }
+  }
+
+  /**
+   * The trees in the layout prediction walks fastest (the same scores), made on first use and
+   * again whenever the trees change (a fit, truncate, or trees loaded from a file).
+   */
+  private completeForest(): CompleteForest | undefined {
+    const made = this.compiled;
+    if (made && made.trees === this.trees && made.count === this.trees.length) return made.forest;
+    const forest = CompleteForest.from(this.trees);
+    this.compiled = { trees: this.trees, count: this.trees.length, forest };
+    return forest;
   }
 
   /** How often each feature is split on, over all trees (a rough importance). */

@@ -55,6 +55,18 @@ export interface PopularityModel {
   /** Counts stored events (each once; skips and dislikes count nothing). */
   observe(events: readonly Interaction[]): Promise<void>;
   rank(kind: TargetKind, context: ListeningContext, limit: number, exclude: ReadonlySet<string>): Promise<PopularityCandidate[]>;
+  /**
+   * Optional: the chart `rank` walks for this context — the same array for every listener in
+   * it until it is rebuilt, best first — and whether it is `cut` at a fixed depth (then a
+   * listener who excludes so much of it that fewer than `limit` items remain needs `rank`
+   * itself). A caller that walks it past its own exclusions gets what `rank` would return.
+   */
+  sharedChart?(kind: TargetKind, context: ListeningContext): SharedChart;
+}
+
+export interface SharedChart {
+  chart: readonly PopularityCandidate[];
+  cut: boolean;
 }
 
 export interface PopularityCandidate {
@@ -191,15 +203,25 @@ export class ContextPopularity implements PopularityModel {
    * blended shares (comparable within one call, not across calls).
    */
   async rank(kind: TargetKind, context: ListeningContext, limit: number, exclude: ReadonlySet<string>): Promise<PopularityCandidate[]> {
-    const segments = contextSegments(context)
-      .map((key) => ({ key, tally: this.bySegment[kind].get(key) }))
-      .filter((s): s is { key: string; tally: Tally } => s.tally !== undefined && s.tally.total > 0);
+    const segments = this.segmentsOf(kind, context);
     // Most requests: the context's blended chart, walked past what the listener heard.
     const chart = this.contextChart(kind, segments);
     const ranked: PopularityCandidate[] = [];
     for (let i = 0; i < chart.length && ranked.length < limit; i++) if (!exclude.has(chart[i].id)) ranked.push(chart[i]);
     if (ranked.length >= limit || chart.length < CONTEXT_CHART_DEPTH) return ranked;
     return this.rankDeep(kind, segments, limit, exclude);
+  }
+
+  sharedChart(kind: TargetKind, context: ListeningContext): SharedChart {
+    const chart = this.contextChart(kind, this.segmentsOf(kind, context));
+    return { chart, cut: chart.length >= CONTEXT_CHART_DEPTH };
+  }
+
+  /** The context's segments that have counts. */
+  private segmentsOf(kind: TargetKind, context: ListeningContext): { key: string; tally: Tally }[] {
+    return contextSegments(context)
+      .map((key) => ({ key, tally: this.bySegment[kind].get(key) }))
+      .filter((s): s is { key: string; tally: Tally } => s.tally !== undefined && s.tally.total > 0);
   }
 
   /**

@@ -1,6 +1,7 @@
 /** A few tests through real HTTP: the binding, the landing page, health and auth headers. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MixtapeApp } from '../../src/app.js';
+import { splitUrl } from '../../src/server/http.js';
 import { ADMIN_TOKEN, createTestApp } from '../helpers/app.js';
 import { seedFixtures, userId } from '../helpers/fixtures.js';
 
@@ -57,5 +58,30 @@ describe('HTTP binding', () => {
     const ready = await fetch(`${base}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ phase: 'ready', store: 'embedded', execution: 'in-process' });
+    expect((await fetch(`${base}/health?probe=1`)).status).toBe(200);
+    expect((await fetch(`${base}/nowhere`)).status).toBe(404);
+  });
+
+  it('passes the query string to GraphQL (GET queries)', async () => {
+    const response = await fetch(`${url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('refuses a body over the limit with a 413, and keeps serving', async () => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }', padding: 'x'.repeat(5 * 1024 * 1024) }) });
+    expect(response.status).toBe(413);
+    expect((await post({ query: '{ __typename }' })).status).toBe(200);
+  });
+});
+
+describe('splitUrl', () => {
+  it('splits a request target into path and query string', () => {
+    expect(splitUrl('/graphql')).toEqual({ pathname: '/graphql', search: '' });
+    expect(splitUrl('/graphql?query=%7B%7D&x=1')).toEqual({ pathname: '/graphql', search: '?query=%7B%7D&x=1' });
+    expect(splitUrl('/health#top')).toEqual({ pathname: '/health', search: '' });
+    expect(splitUrl('http://localhost:4000/ready?full=1')).toEqual({ pathname: '/ready', search: '?full=1' });
+    expect(splitUrl('http://localhost:4000')).toEqual({ pathname: '/', search: '' });
+    expect(splitUrl('*')).toEqual({ pathname: '/', search: '' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Interaction, Track } from '../../src/domain/types.js';
+import type { Device, Interaction, Track } from '../../src/domain/types.js';
 import { ContextPopularity, type PopularityModel } from '../../src/models/popularity/context-popularity.js';
 import { CatalogueIndex } from '../../src/pipeline/catalogue-index.js';
 import { ItemStats, pipelineSettings, type PipelineRequest, type SourceInput, userProfile } from '../../src/pipeline/index.js';
@@ -39,7 +39,7 @@ async function popularity(): Promise<ContextPopularity> {
   return model;
 }
 
-function input(model: PopularityModel, heard: readonly string[], device: string, cap: number): SourceInput {
+function input(model: PopularityModel, heard: readonly string[], device: Device, cap: number): SourceInput {
   const history = heard.map((trackId, n) => play('listener', trackId, n));
   const request: PipelineRequest = {
     kind: 'TRACK', userId: 'listener', context: { timestamp: NOW, timezone: 'UTC', device }, history, depth: 30,
@@ -66,7 +66,7 @@ describe('popular-in-context source', () => {
     ];
     let deep = 0;
     for (const heard of listeners) {
-      for (const device of ['MOBILE', 'CAR', 'BIKE']) {
+      for (const device of ['MOBILE', 'CAR', 'WEB'] as const) {
         for (const cap of [1, 100, 250]) {
           const fast = await source.generate(input(model, heard, device, cap));
           const reference = await source.generate(input(rankOnly, heard, device, cap));

@@ -70,13 +70,14 @@ export function createHttpServer(options: HttpOptions): http.Server {
 
 /**
  * The request's path and query string ("?…" or ""). A request target is a path here (origin
- * form); an absolute URL's path is taken too. Cheaper than a URL object on every request.
+ * form); an absolute URL's path is taken too, and anything else ("*") is its own path, which
+ * no route has. Cheaper than a URL object on every request.
  */
 export function splitUrl(target: string): { pathname: string; search: string } {
   let path = target;
-  if (!path.startsWith('/')) {
-    const afterScheme = path.indexOf('://');
-    const slash = afterScheme >= 0 ? path.indexOf('/', afterScheme + 3) : -1;
+  const afterScheme = path.startsWith('/') ? -1 : path.indexOf('://');
+  if (afterScheme >= 0) {
+    const slash = path.indexOf('/', afterScheme + 3);
     path = slash >= 0 ? path.slice(slash) : '/';
   }
   const hash = path.indexOf('#');

@@ -82,6 +82,6 @@ describe('splitUrl', () => {
     expect(splitUrl('/health#top')).toEqual({ pathname: '/health', search: '' });
     expect(splitUrl('http://localhost:4000/ready?full=1')).toEqual({ pathname: '/ready', search: '?full=1' });
     expect(splitUrl('http://localhost:4000')).toEqual({ pathname: '/', search: '' });
-    expect(splitUrl('*')).toEqual({ pathname: '/', search: '' });
+    expect(splitUrl('*')).toEqual({ pathname: '*', search: '' });
   });
 });

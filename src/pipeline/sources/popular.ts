@@ -8,18 +8,7 @@ import type { PopularityCandidate } from '../../models/popularity/context-popula
 import type { CatalogueIndex } from '../catalogue-index.js';
 import { type CandidateSource, EMPTY_OUTPUT, kindNoun, type SourceInput, type SourceOutput } from './source.js';
 
-const itemNumberCache = new WeakMap<CatalogueIndex, WeakMap<PopularityCandidate, number>>();
 const chartNumberCache = new WeakMap<CatalogueIndex, WeakMap<readonly PopularityCandidate[], Int32Array>>();
-
-/**
- * Snapshot item numbers of popularity candidates: the model hands out the same candidate
- * objects to every request in a context until its counts change, so each id is looked up once.
- */
-function itemNumbers(catalogue: CatalogueIndex): WeakMap<PopularityCandidate, number> {
-  let map = itemNumberCache.get(catalogue);
-  if (!map) itemNumberCache.set(catalogue, (map = new WeakMap()));
-  return map;
-}
 
 /** A shared chart's snapshot item numbers (−1: not in the snapshot), made once per chart and snapshot. */
 function chartNumbers(catalogue: CatalogueIndex, chart: readonly PopularityCandidate[]): Int32Array {
@@ -71,11 +60,11 @@ export class PopularSource implements CandidateSource {
       }
     }
     if (!walked) {
+      // The rare path (a listener past a cut chart, or a model without a shared chart, whose
+      // candidates are new objects each call): one id lookup per candidate.
       const ranked = await popularity.rank(kind, context, input.cap, input.profile.excludedIdSet);
-      const itemOf = itemNumbers(catalogue);
       for (const candidate of ranked) {
-        let item = itemOf.get(candidate);
-        if (item === undefined) itemOf.set(candidate, (item = catalogue.indexOf(candidate.id)));
+        const item = catalogue.indexOf(candidate.id);
         if (item < 0) continue; // counted by popularity but not (yet) in the catalogue snapshot
         items[n] = item;
         scores[n++] = candidate.score;

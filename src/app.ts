@@ -130,6 +130,7 @@ export class MixtapeApp {
       apollo: this.apollo,
       context: (headers) => this.contextFor(headers),
       phase: () => this.phaseNow,
+      keepAliveMs: this.config.keepAliveMs,
       // The process id tells a cluster's API processes apart (load balancers, tests).
       describe: () => ({ ...describeMode(this.config), pid: process.pid }),
     });

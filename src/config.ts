@@ -44,6 +44,12 @@ export interface Config {
    * signals and model activations to each other (src/server/cluster.ts).
    */
   serverProcesses: number;
+  /**
+   * How long an idle keep-alive connection stays open, in ms. Longer than the idle timeout of
+   * the clients and load balancers in front (60 s on common ones): when the server closes an
+   * idle socket first, a request the client sends on it at that moment fails.
+   */
+  keepAliveMs: number;
   /** The recommendation pipeline's main knobs (the rest keep src/pipeline/settings.ts defaults). */
   recommend: RecommendConfig;
   demo: DemoConfig;
@@ -108,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxInteractionBatch: read.integer('MAX_INTERACTION_BATCH', 500, 1, 10_000),
     maxPageSize: read.integer('MAX_PAGE_SIZE', 100, 1, 1000),
     serverProcesses: read.processCount('SERVER_PROCESSES', 1),
+    keepAliveMs: read.integer('HTTP_KEEP_ALIVE_MS', 65_000, 1, 3_600_000),
     recommend: {
       sourceCap: read.optional('RECOMMEND_SOURCE_CAP') === undefined ? undefined : read.integer('RECOMMEND_SOURCE_CAP', 0, 0, 10_000),
       maxCandidates: read.integer('RECOMMEND_MAX_CANDIDATES', 400, 1, 10_000),

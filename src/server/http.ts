@@ -16,18 +16,27 @@ export interface HttpOptions {
   phase: () => Phase;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Idle time before the server closes a keep-alive connection (Config.keepAliveMs); Node's 5 s when unset. */
+  keepAliveMs?: number;
   describe?: () => Record<string, unknown>;
 }
 
 export function createHttpServer(options: HttpOptions): http.Server {
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error('http handler failed:', error);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
       else res.end();
     });
   });
+  if (options.keepAliveMs !== undefined) {
+    server.keepAliveTimeout = options.keepAliveMs;
+    // Node's advice: the headers timeout above the keep-alive one, or a slow client's next
+    // request on a kept socket can be cut by the wrong timer.
+    server.headersTimeout = Math.max(server.headersTimeout, options.keepAliveMs + 1000);
+  }
+  return server;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const { pathname, search } = splitUrl(req.url ?? '/');

@@ -1,6 +1,8 @@
 /** A few tests through real HTTP: the binding, the landing page, health and auth headers. */
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MixtapeApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { splitUrl } from '../../src/server/http.js';
 import { ADMIN_TOKEN, createTestApp } from '../helpers/app.js';
 import { seedFixtures, userId } from '../helpers/fixtures.js';
@@ -72,6 +74,40 @@ describe('HTTP binding', () => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }', padding: 'x'.repeat(5 * 1024 * 1024) }) });
     expect(response.status).toBe(413);
     expect((await post({ query: '{ __typename }' })).status).toBe(200);
+  });
+});
+
+describe('keep-alive connections', () => {
+  /** Sends one GET /health on the socket and resolves with the response head's lines. */
+  const ask = (socket: net.Socket) => new Promise<string[]>((resolve, reject) => {
+    socket.once('data', (chunk) => resolve(chunk.toString('latin1').split('\r\n\r\n')[0].split('\r\n')));
+    socket.once('error', reject);
+    socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+  });
+
+  it('keeps an idle connection open for HTTP_KEEP_ALIVE_MS and says so, then closes it', async () => {
+    const app = await createTestApp({ env: { HTTP_KEEP_ALIVE_MS: '2000' } });
+    try {
+      const { port } = new URL(await app.listen());
+      const socket = net.connect(Number(port), '127.0.0.1');
+      const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+      const head = await ask(socket);
+      expect(head[0]).toBe('HTTP/1.1 200 OK');
+      // Clients that read the header drop the socket before the server does.
+      expect(head).toContain('Keep-Alive: timeout=2');
+      // Idle for 1.2 s, longer than Node's default would allow at this scale: still served.
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const idleFrom = Date.now();
+      expect((await ask(socket))[0]).toBe('HTTP/1.1 200 OK');
+      const closedAt = await Promise.race([closed, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 8000))]);
+      expect(closedAt).toBeGreaterThanOrEqual(idleFrom + 2000);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('defaults to 65 s, above the 60 s idle timeout of common load balancers', () => {
+    expect(loadConfig({}).keepAliveMs).toBe(65_000);
   });
 });
 

@@ -77,7 +77,7 @@ export function computeFeatures(ctx: FeatureContext, slots: ArrayLike<number>, o
   const userArtists = Math.log1p(profile.distinctArtists);
   const userSegment = profile.segmentShare[ctx.segment];
   const audioDims = AUDIO_FEATURES.length;
-  const statsOf = itemStats.itemReader(request.kind, catalogue, now, ctx.segment);
+  const writeStats = itemStats.itemWriter(request.kind, catalogue, now, ctx.segment);
   const memo = listenerItemMemo(profile, cf && cf.kind === request.kind ? cf : undefined);
   for (let r = 0; r < slots.length; r++) {
     const slot = slots[r];
@@ -95,10 +95,8 @@ export function computeFeatures(ctx: FeatureContext, slots: ArrayLike<number>, o
     out[f++] = hoursSinceLast;
     out[f++] = userSegment;
 
-    const stats = statsOf(item);
-    out[f++] = stats.popularity;
-    out[f++] = stats.trend;
-    out[f++] = stats.segmentLift;
+    writeStats(item, out, f);
+    f += 3;
     const catalogPopularity = catalogue.catalogPopularity[item];
     out[f++] = Number.isNaN(catalogPopularity) ? -1 : catalogPopularity / 100;
     const released = catalogue.releaseDay[item];

@@ -52,6 +52,15 @@ export interface ItemStatsView {
   segmentLift: number;
 }
 
+type StatsWriter = (counter: Counter | undefined, out: Float64Array | Float32Array, offset: number) => void;
+
+/** One item's values as an object (tests, debugging, single reads), through the same writer the features use. */
+function viewOf(write: StatsWriter, counter: Counter | undefined): ItemStatsView {
+  const values = new Float64Array(3);
+  write(counter, values, 0);
+  return { popularity: values[0], trend: values[1], segmentLift: values[2] };
+}
+
 export class ItemStats {
   private readonly counters: Record<TargetKind, Map<string, Counter>> = { TRACK: new Map(), ARTIST: new Map() };
   private readonly segmentTotals: Record<TargetKind, Float64Array> = { TRACK: new Float64Array(TIME_SEGMENTS), ARTIST: new Float64Array(TIME_SEGMENTS) };
@@ -94,8 +103,8 @@ export class ItemStats {
   /** Reads many items at one moment and segment (the kind's segment mix is computed once). */
   reader(kind: TargetKind, at: number, segment: number): (id: string) => ItemStatsView {
     const counters = this.counters[kind];
-    const read = this.viewOf(kind, at, segment);
-    return (id) => read(counters.get(id));
+    const write = this.writerOf(kind, at, segment);
+    return (id) => viewOf(write, counters.get(id));
   }
 
   /**
@@ -104,8 +113,19 @@ export class ItemStats {
    */
   itemReader(kind: TargetKind, catalogue: CatalogueIndex, at: number, segment: number): (item: number) => ItemStatsView {
     const counterOf = this.counterOf(kind, catalogue);
-    const read = this.viewOf(kind, at, segment);
-    return (item) => read(counterOf(item));
+    const write = this.writerOf(kind, at, segment);
+    return (item) => viewOf(write, counterOf(item));
+  }
+
+  /**
+   * `itemReader`'s three values written straight into a feature row (popularity, trend,
+   * segment lift at `out[offset..offset + 2]`): the ranker's features read every candidate of
+   * every request, and an object per candidate would be garbage the moment it is copied.
+   */
+  itemWriter(kind: TargetKind, catalogue: CatalogueIndex, at: number, segment: number): (item: number, out: Float32Array, offset: number) => void {
+    const counterOf = this.counterOf(kind, catalogue);
+    const write = this.writerOf(kind, at, segment);
+    return (item, out, offset) => write(counterOf(item), out, offset);
   }
 
   /** Popularity only (log(1 + long-decayed engagement)) by item number: the cheap part of `itemReader`. */
@@ -117,24 +137,28 @@ export class ItemStats {
     };
   }
 
-  private viewOf(kind: TargetKind, at: number, segment: number): (counter: Counter | undefined) => ItemStatsView {
+  /** Writes a counter's popularity, trend and segment lift at `at` into `out[offset..offset + 2]`. */
+  private writerOf(kind: TargetKind, at: number, segment: number): StatsWriter {
     const totals = this.segmentTotals[kind];
     let all = 0;
     for (let s = 0; s < TIME_SEGMENTS; s++) all += totals[s];
     const overall = all > 0 ? totals[segment] / all : 1 / TIME_SEGMENTS;
-    return (counter) => {
-      if (!counter) return { popularity: 0, trend: 0, segmentLift: 1 };
+    return (counter, out, offset) => {
+      if (!counter) {
+        out[offset] = 0;
+        out[offset + 1] = 0;
+        out[offset + 2] = 1;
+        return;
+      }
       // Reading before the last update (offline replays) does not inflate the counts.
       const dt = Math.max(0, at - counter.at);
       const short = counter.short * Math.exp(dt * SHORT_DECAY);
       const long = counter.long * Math.exp(dt * LONG_DECAY);
       const own = (counter.segments[segment] + SEGMENT_PRIOR * overall) / (counter.total + SEGMENT_PRIOR);
-      return {
-        popularity: Math.log1p(long),
-        // Steady engagement gives short/long ≈ SHORT/LONG half-life ratio; rescale so that reads 0.
-        trend: Math.log((short * TREND_SCALE + 1) / (long + 1)),
-        segmentLift: overall > 0 ? own / overall : 1,
-      };
+      out[offset] = Math.log1p(long);
+      // Steady engagement gives short/long ≈ SHORT/LONG half-life ratio; rescale so that reads 0.
+      out[offset + 1] = Math.log((short * TREND_SCALE + 1) / (long + 1));
+      out[offset + 2] = overall > 0 ? own / overall : 1;
     };
   }
 

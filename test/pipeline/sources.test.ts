@@ -106,6 +106,14 @@ describe('item statistics', () => {
     const byItem = stats.itemReader('TRACK', snapshot, NOW, morning);
     expect(byItem(0)).toEqual(stats.read('TRACK', 'new', NOW, morning));
     expect(byItem(2)).toEqual({ popularity: 0, trend: 0, segmentLift: 1 });
+    // Written into a feature row: the same three values at the offset, the neighbours untouched.
+    const row = new Float32Array(8).fill(-7);
+    const write = stats.itemWriter('TRACK', snapshot, NOW, morning);
+    write(0, row, 2);
+    write(2, row, 5);
+    const seen = byItem(0);
+    expect([...row]).toEqual([-7, -7, Math.fround(seen.popularity), Math.fround(seen.trend), Math.fround(seen.segmentLift), 0, 0, 1]);
+    expect(seen.popularity).toBeGreaterThan(0);
     const popularityOf = stats.itemPopularityReader('TRACK', snapshot, NOW);
     expect(popularityOf(1)).toBeCloseTo(stats.read('TRACK', 'old', NOW, morning).popularity, 12);
     await stats.observe([play('fresh', NOW)]);

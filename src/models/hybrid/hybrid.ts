@@ -124,6 +124,8 @@ export interface HybridParams {
   /** Tree depths tried on the inner split, comma-separated. */
   depths: string;
   minLeaf: number;
+  /** L2 regularisation of the ranker's leaf values (Newton steps Σg / (Σh + l2)). */
+  rankerL2: number;
   patience: number;
   /** Early stopping keeps the tree count whose ±smoothing neighbourhood is best on the held-out half. */
   smoothing: number;
@@ -188,6 +190,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   learningRate: 0.1,
   depths: '3',
   minLeaf: 50,
+  rankerL2: 1,
   patience: 50,
   smoothing: 10,
   rankerSubsample: 0.5,
@@ -445,7 +448,7 @@ export class HybridRecommender implements StackedRecommender {
   /** The LambdaMART settings every ranker of this model shares. */
   private rankerParams(): Partial<LambdaMartParams> {
     const p = this.params;
-    return { learningRate: p.learningRate, minLeaf: p.minLeaf, subsample: p.rankerSubsample, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed };
+    return { learningRate: p.learningRate, minLeaf: p.minLeaf, l2: p.rankerL2, subsample: p.rankerSubsample, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed };
   }
 
   /**

@@ -28,7 +28,7 @@ import { type InteractionMatrix, type Triple, buildMatrix } from '../cf/matrix.j
 import { PopularityRecommender } from '../cf/popularity.js';
 import type { Recommender, TrainProgress } from '../cf/recommender.js';
 import { type RowScorer, crossFitLambdaMart } from '../ranker/cross-fit.js';
-import { LambdaMart, type LambdaMartParams, type RankingData, concatRanking, meanNdcg, ndcgPerQuery } from '../ranker/lambdamart.js';
+import { LAMBDAMART_DEFAULTS, LambdaMart, type LambdaMartParams, type RankingData, concatRanking, meanNdcg, ndcgPerQuery } from '../ranker/lambdamart.js';
 import { type CandidateBlock, type Context, type ExtraFeatures, type Source, featureNames, generateCandidates } from './candidates.js';
 import { extraFeatures } from './features.js';
 import { RecentAlsSource, RecentKnnSource } from './recent.js';
@@ -190,7 +190,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   learningRate: 0.1,
   depths: '3',
   minLeaf: 50,
-  rankerL2: 1,
+  rankerL2: LAMBDAMART_DEFAULTS.l2,
   patience: 50,
   smoothing: 10,
   rankerSubsample: 0.5,

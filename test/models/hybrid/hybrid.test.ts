@@ -76,6 +76,23 @@ describe('hybrid', () => {
     expect(testNdcg(a.hybrid, split)).toBeGreaterThan(0);
   });
 
+  it('passes its ranker settings (min leaf, L2, learning rate, subsample) to every fold ranker, where they act', async () => {
+    const split = randomEvalSplit(pairs, 1);
+    const membersOf = async (params: Record<string, number>): Promise<LambdaMart[]> => {
+      const hybrid = new HybridRecommender({ ...FAST_HYBRID, crossFit: 3, combiner: 'ranker', ...params }, side);
+      await hybrid.fitStacked({ train: split.tuning.train, validation: split.tuning.validation });
+      return (hybrid as unknown as { ranker: AveragedRanker }).ranker.members as LambdaMart[];
+    };
+    const tuned = await membersOf({ minLeaf: 17, rankerL2: 3, learningRate: 0.07, rankerSubsample: 0.6 });
+    expect(tuned).toHaveLength(3);
+    for (const m of tuned) expect(m.params).toMatchObject({ minLeaf: 17, l2: 3, learningRate: 0.07, subsample: 0.6 });
+    // A leaf larger than all the training rows: no tree can split.
+    const unsplittable = await membersOf({ minLeaf: 1e9 });
+    for (const m of unsplittable) expect(m.splitCounts().reduce((a, b) => a + b, 0)).toBe(0);
+    const splitting = await membersOf({});
+    expect(splitting.some((m) => m.splitCounts().reduce((a, b) => a + b, 0) > 0)).toBe(true);
+  });
+
   it('sourceFeatures keeps the ranker off the left-out feature families', async () => {
     expect(() => new HybridRecommender({ sourceFeatures: 'rank,bogus' }, side)).toThrow(/unknown source feature family "bogus"/);
     const split = randomEvalSplit(pairs, 1);

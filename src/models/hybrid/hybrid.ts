@@ -28,7 +28,7 @@ import { type InteractionMatrix, type Triple, buildMatrix } from '../cf/matrix.j
 import { PopularityRecommender } from '../cf/popularity.js';
 import type { Recommender, TrainProgress } from '../cf/recommender.js';
 import { type RowScorer, crossFitLambdaMart } from '../ranker/cross-fit.js';
-import { LAMBDAMART_DEFAULTS, LambdaMart, type LambdaMartParams, type RankingData, concatRanking, meanNdcg, ndcgPerQuery } from '../ranker/lambdamart.js';
+import { LAMBDAMART_DEFAULTS, LambdaMart, type LambdaMartParams, RANK_OBJECTIVES, type RankObjective, type RankingData, concatRanking, meanNdcg, ndcgPerQuery } from '../ranker/lambdamart.js';
 import { type CandidateBlock, type Context, type ExtraFeatures, type Source, featureNames, generateCandidates } from './candidates.js';
 import { extraFeatures } from './features.js';
 import { RecentAlsSource, RecentKnnSource } from './recent.js';
@@ -131,6 +131,8 @@ export interface HybridParams {
   smoothing: number;
   /** Share of the lists each tree of the ranker is grown on (stochastic boosting; 1: all). */
   rankerSubsample: number;
+  /** The ranker's loss: 'lambdarank' (pairwise, NDCG-weighted) or 'softmax' (listwise cross-entropy). */
+  rankerObjective: string;
   /** Share of the validation users the ranker trains on during the inner selection. */
   innerShare: number;
   /** Retrain the chosen ranker on all validation users (else keep the one trained on the inner half). */
@@ -194,6 +196,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   patience: 50,
   smoothing: 10,
   rankerSubsample: 0.5,
+  rankerObjective: LAMBDAMART_DEFAULTS.objective,
   innerShare: 0.5,
   refit: true,
   crossFit: 3,
@@ -329,6 +332,7 @@ export class HybridRecommender implements StackedRecommender {
     for (const family of this.sourceFamilies()) {
       if (!(SOURCE_FEATURE_FAMILIES as readonly string[]).includes(family)) throw new RangeError(`hybrid: unknown source feature family "${family}" (${SOURCE_FEATURE_FAMILIES.join(', ')})`);
     }
+    if (!(RANK_OBJECTIVES as readonly string[]).includes(this.params.rankerObjective)) throw new RangeError(`hybrid: unknown ranker objective "${this.params.rankerObjective}" (${RANK_OBJECTIVES.join(', ')})`);
   }
 
   get stackingWindows(): number {
@@ -448,7 +452,7 @@ export class HybridRecommender implements StackedRecommender {
   /** The LambdaMART settings every ranker of this model shares. */
   private rankerParams(): Partial<LambdaMartParams> {
     const p = this.params;
-    return { learningRate: p.learningRate, minLeaf: p.minLeaf, l2: p.rankerL2, subsample: p.rankerSubsample, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed };
+    return { learningRate: p.learningRate, minLeaf: p.minLeaf, l2: p.rankerL2, subsample: p.rankerSubsample, objective: p.rankerObjective as RankObjective, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed };
   }
 
   /**

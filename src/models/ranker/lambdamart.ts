@@ -12,6 +12,9 @@
  *   and may split on a seeded sample of the features (`featureFraction`);
  * - optional truncation: only pairs with at least one row ranked above `truncation` (by the
  *   current scores) get a gradient, which concentrates the trees on the top of each list;
+ * - optionally a listwise objective instead (`objective: 'softmax'`): the cross-entropy between
+ *   the softmax of a query's scores and its labels normalised to sum 1 — no pairs, no NDCG
+ *   weights, a smoother loss whose mistakes differ from LambdaRank's;
  * - optional early stopping on a held-out set of queries (NDCG@k), keeping the best prefix of
  *   trees (optionally by the curve averaged over neighbouring tree counts).
  *
@@ -62,6 +65,8 @@ export interface LambdaMartParams {
   exclude: readonly number[];
   /** Only pairs with a row ranked within the first `truncation` get gradients (0: every pair). */
   truncation: number;
+  /** The loss the trees descend: 'lambdarank' (pairwise, NDCG-weighted) or 'softmax' (listwise cross-entropy). */
+  objective: RankObjective;
   /** Seeds the query and feature samples. */
   seed: number;
 }
@@ -81,8 +86,12 @@ export const LAMBDAMART_DEFAULTS: Readonly<LambdaMartParams> = Object.freeze({
   featureFraction: 1,
   exclude: [],
   truncation: 0,
+  objective: 'lambdarank',
   seed: 1,
 });
+
+export const RANK_OBJECTIVES = ['lambdarank', 'softmax'] as const;
+export type RankObjective = (typeof RANK_OBJECTIVES)[number];
 
 interface Tree {
   /** Per node: split feature, or −1 for a leaf. */
@@ -192,6 +201,7 @@ export class LambdaMart {
     const p = this.params;
     if (!(p.subsample > 0 && p.subsample <= 1)) throw new RangeError('subsample must be in (0, 1]');
     if (!(p.featureFraction > 0 && p.featureFraction <= 1)) throw new RangeError('featureFraction must be in (0, 1]');
+    if (!RANK_OBJECTIVES.includes(p.objective)) throw new RangeError(`objective must be one of ${RANK_OBJECTIVES.join(', ')}, not "${p.objective}"`);
   }
 
   get size(): number {
@@ -231,7 +241,8 @@ export class LambdaMart {
         for (let i = 0; i < n; i++) rows[count++] = i;
       }
       // Gradients only where the tree will look (the sampled queries).
-      lambdaGradients(data, scores, grad, hess, p.truncation, sampled);
+      if (p.objective === 'softmax') softmaxGradients(data, scores, grad, hess, sampled);
+      else lambdaGradients(data, scores, grad, hess, p.truncation, sampled);
       if (p.featureFraction < 1) {
         const keep = Math.max(1, Math.round(p.featureFraction * f));
         const order = Array.from({ length: f }, (_, j) => j);
@@ -461,6 +472,41 @@ function lambdaGradients(data: RankingData, scores: Float64Array, grad: Float64A
       }
       grad[i] += gSum;
       hess[i] += hSum;
+    }
+  }
+}
+
+/**
+ * Listwise softmax cross-entropy gradients (towards a higher score) and diagonal hessians per
+ * row: with p = softmax(query scores) and y = labels / Σ labels, g = y − p, h = p (1 − p).
+ * Only the queries `sampled` marks; queries without a relevant row, or with only relevant rows,
+ * get 0 (as in lambdaGradients).
+ */
+function softmaxGradients(data: RankingData, scores: Float64Array, grad: Float64Array, hess: Float64Array, sampled?: Uint8Array): void {
+  grad.fill(0);
+  hess.fill(0);
+  const labels = data.labels;
+  for (let q = 0; q + 1 < data.groups.length; q++) {
+    if (sampled && !sampled[q]) continue;
+    const start = data.groups[q];
+    const end = data.groups[q + 1];
+    let labelSum = 0;
+    let positives = 0;
+    let max = -Infinity;
+    for (let i = start; i < end; i++) {
+      if (labels[i] > 0) {
+        labelSum += labels[i];
+        positives++;
+      }
+      if (scores[i] > max) max = scores[i];
+    }
+    if (positives === 0 || positives === end - start) continue;
+    let z = 0;
+    for (let i = start; i < end; i++) z += Math.exp(scores[i] - max);
+    for (let i = start; i < end; i++) {
+      const prob = Math.exp(scores[i] - max) / z;
+      grad[i] = Math.max(labels[i], 0) / labelSum - prob;
+      hess[i] = Math.max(prob * (1 - prob), 1e-12);
     }
   }
 }

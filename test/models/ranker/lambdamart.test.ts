@@ -22,6 +22,22 @@ describe('LambdaMart', () => {
     expect(learned).toBeGreaterThan(meanNdcg(noise, test, 10) + 0.3);
   });
 
+  it('the listwise softmax objective learns the same ordering by different trees; an unknown objective is refused', () => {
+    const train = synthetic(200, 30, 1);
+    const test = synthetic(100, 30, 3);
+    const fit = (objective: 'lambdarank' | 'softmax'): Float32Array => {
+      const ranker = new LambdaMart({ trees: 60, maxDepth: 3, minLeaf: 10, learningRate: 0.2, objective });
+      ranker.fit(train);
+      const scores = new Float32Array(test.labels.length);
+      ranker.predict(test.features, scores);
+      return scores;
+    };
+    const softmax = fit('softmax');
+    expect(meanNdcg(softmax, test, 10)).toBeGreaterThan(0.95);
+    expect(Array.from(softmax)).not.toEqual(Array.from(fit('lambdarank')));
+    expect(() => new LambdaMart({ objective: 'pointwise' as never })).toThrow(/objective must be one of lambdarank, softmax/);
+  });
+
   it('never splits on excluded columns', () => {
     const train = synthetic(100, 30, 6);
     const ranker = new LambdaMart({ trees: 20, maxDepth: 3, minLeaf: 10, exclude: [1] });

@@ -12,7 +12,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseArgv, parseGridValues, parseJsonOption } from '../eval/cli-options.js';
+import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseCommandArgs, parseGridValues, parseJsonOption } from '../eval/cli-options.js';
 import { RECOMMENDER_NAMES, modelSpecs } from '../eval/models.js';
 import { PUBLISHED } from '../eval/published.js';
 import { markdownTable, reportJson } from '../eval/report.js';
@@ -57,17 +57,8 @@ function formatParams(params: Record<string, unknown>): string {
 }
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgv(process.argv.slice(2), [...DATASET_OPTIONS, 'seeds', 'models', 'out', 'block-size', 'grid'], ['quick', 'defaults', 'nested', 'help']);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.flags.has('help')) {
-    console.log(USAGE);
-    return 0;
-  }
+  const args = parseCommandArgs(process.argv.slice(2), [...DATASET_OPTIONS, 'seeds', 'models', 'out', 'block-size', 'grid'], ['quick', 'defaults', 'nested'], USAGE);
+  if (typeof args === 'number') return args;
   try {
     const [datasetArg, ...rest] = args.positional;
     if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);

@@ -11,7 +11,7 @@
  *
  * Exit codes: 0 done; 1 failed; 2 bad usage.
  */
-import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseArgv, parseGridValues, parseJsonOption } from '../eval/cli-options.js';
+import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseCommandArgs, parseGridValues, parseJsonOption } from '../eval/cli-options.js';
 import { GRIDS } from '../eval/grids.js';
 import { RECOMMENDER_NAMES, isRecommenderName, modelSpec, overrideGrid } from '../eval/models.js';
 import { tuningPart } from '../eval/runner.js';
@@ -38,17 +38,8 @@ function formatParams(params: Record<string, ParamValue>): string {
 }
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgv(process.argv.slice(2), [...DATASET_OPTIONS, 'dataset', 'grid', 'seed'], ['quick', 'help']);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.flags.has('help')) {
-    console.log(USAGE);
-    return 0;
-  }
+  const args = parseCommandArgs(process.argv.slice(2), [...DATASET_OPTIONS, 'dataset', 'grid', 'seed'], ['quick'], USAGE);
+  if (typeof args === 'number') return args;
   try {
     const [model, ...rest] = args.positional;
     if (!model) throw new UsageError('name a model');

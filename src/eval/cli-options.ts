@@ -14,6 +14,26 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
+/**
+ * `parseArgv` for a command with `--help`: prints `usage` (for `--help`, to stdout) or the parse
+ * error and `usage` (to stderr) and returns the exit code (0 or 2) when the command should stop
+ * there, else the parsed arguments.
+ */
+export function parseCommandArgs(argv: readonly string[], valueNames: readonly string[], flagNames: readonly string[], usage: string): ParsedArgs | number {
+  let args: ParsedArgs;
+  try {
+    args = parseArgv(argv, valueNames, [...flagNames, 'help']);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (args.flags.has('help')) {
+    console.log(usage);
+    return 0;
+  }
+  return args;
+}
+
 /** `--name value`, `--name=value` and bare flags (only those listed in `flagNames`). */
 export function parseArgv(argv: readonly string[], valueNames: readonly string[], flagNames: readonly string[]): ParsedArgs {
   const positional: string[] = [];

@@ -27,7 +27,7 @@ import { ItemKnnRecommender, type ItemKnnWeighting } from '../cf/item-knn.js';
 import { type InteractionMatrix, type Triple, buildMatrix } from '../cf/matrix.js';
 import { PopularityRecommender } from '../cf/popularity.js';
 import type { Recommender, TrainProgress } from '../cf/recommender.js';
-import { type RowScorer, crossFitBlend } from '../ranker/cross-fit.js';
+import { type RowScorer, crossFitLambdaMart } from '../ranker/cross-fit.js';
 import { LAMBDAMART_DEFAULTS, LambdaMart, type LambdaMartParams, RANK_OBJECTIVES, type RankObjective, type RankingData, concatRanking, meanNdcg, ndcgPerQuery } from '../ranker/lambdamart.js';
 import { type CandidateBlock, type Context, type ExtraFeatures, type Source, featureNames, generateCandidates } from './candidates.js';
 import { extraFeatures } from './features.js';
@@ -131,11 +131,7 @@ export interface HybridParams {
   smoothing: number;
   /** Share of the lists each tree of the ranker is grown on (stochastic boosting; 1: all). */
   rankerSubsample: number;
-  /**
-   * The ranker's loss: 'lambdarank' (pairwise, NDCG-weighted) or 'softmax' (listwise
-   * cross-entropy); with cross-fitting, several comma-separated blend one cross-fitted ranker per
-   * objective (each with its own tree count; the mean of their scores).
-   */
+  /** The ranker's loss: 'lambdarank' (pairwise, NDCG-weighted) or 'softmax' (listwise cross-entropy). */
   rankerObjective: string;
   /** Share of the validation users the ranker trains on during the inner selection. */
   innerShare: number;
@@ -336,10 +332,7 @@ export class HybridRecommender implements StackedRecommender {
     for (const family of this.sourceFamilies()) {
       if (!(SOURCE_FEATURE_FAMILIES as readonly string[]).includes(family)) throw new RangeError(`hybrid: unknown source feature family "${family}" (${SOURCE_FEATURE_FAMILIES.join(', ')})`);
     }
-    for (const objective of this.params.rankerObjective.split(',')) {
-      if (!(RANK_OBJECTIVES as readonly string[]).includes(objective)) throw new RangeError(`hybrid: unknown ranker objective "${objective}" (${RANK_OBJECTIVES.join(', ')})`);
-    }
-    if (this.rankerObjectives().length > 1 && !(this.params.crossFit >= 2)) throw new RangeError('hybrid: several ranker objectives need cross-fitting (crossFit ≥ 2)');
+    if (!(RANK_OBJECTIVES as readonly string[]).includes(this.params.rankerObjective)) throw new RangeError(`hybrid: unknown ranker objective "${this.params.rankerObjective}" (${RANK_OBJECTIVES.join(', ')})`);
   }
 
   get stackingWindows(): number {
@@ -457,14 +450,9 @@ export class HybridRecommender implements StackedRecommender {
   }
 
   /** The LambdaMART settings every ranker of this model shares. */
-  /** The ranker objectives, in order (several: a cross-fitted blend of one ranker per objective). */
-  private rankerObjectives(): RankObjective[] {
-    return this.params.rankerObjective.split(',') as RankObjective[];
-  }
-
   private rankerParams(): Partial<LambdaMartParams> {
     const p = this.params;
-    return { learningRate: p.learningRate, minLeaf: p.minLeaf, l2: p.rankerL2, subsample: p.rankerSubsample, objective: this.rankerObjectives()[0], featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed };
+    return { learningRate: p.learningRate, minLeaf: p.minLeaf, l2: p.rankerL2, subsample: p.rankerSubsample, objective: p.rankerObjective as RankObjective, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed };
   }
 
   /**
@@ -615,11 +603,10 @@ export class HybridRecommender implements StackedRecommender {
       heldOut: rankingData(block, validation, (b) => fold[b] === k, false),
     }));
     const depth = Number(p.depths.split(',')[0]);
-    const base = { ...this.rankerParams(), trees: p.trees, maxDepth: depth };
-    const fitted = crossFitBlend(
+    const fitted = crossFitLambdaMart(
       windows,
       folds,
-      this.rankerObjectives().map((objective) => ({ ...base, objective })),
+      { ...this.rankerParams(), trees: p.trees, maxDepth: depth },
       p.smoothing,
     );
     // Out of fold: every validation user scored by the ranker that did not train on them.

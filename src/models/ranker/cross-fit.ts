@@ -99,32 +99,3 @@ export function smoothedArgmax(curve: readonly number[], smoothing: number): num
   }
   return at;
 }
-
-/**
- * Several cross-fits over the same folds (one per parameter set, e.g. one per objective), each
- * with its own tree count, blended fold by fold: fold k's scorer is the mean of every cross-fit's
- * ranker k, so the held-out figures stay out of fold. The curve and tree count reported are the
- * first cross-fit's; `best` is the blend's mean held-out NDCG.
- */
-export function crossFitBlend(shared: readonly RankingData[], folds: readonly CrossFitFold[], paramSets: readonly Partial<LambdaMartParams>[], smoothing = 0): CrossFitResult & { parts: CrossFitResult[] } {
-  if (paramSets.length === 0) throw new RangeError('crossFitBlend: no parameter sets');
-  const parts = paramSets.map((params) => crossFitLambdaMart(shared, folds, params, smoothing));
-  if (parts.length === 1) return { ...parts[0], parts };
-  const evalAt = parts[0].members[0].params.evalAt;
-  let sum = 0;
-  let count = 0;
-  const heldOutNdcg = folds.map((f, k) => {
-    const blended = new AveragedRanker(parts.map((part) => part.members[k]));
-    const scores = new Float64Array(f.heldOut.labels.length);
-    blended.predict(f.heldOut.features, scores);
-    const per = ndcgPerQuery(scores, f.heldOut, evalAt);
-    for (const v of per) {
-      if (Number.isNaN(v)) continue;
-      sum += v;
-      count++;
-    }
-    return per;
-  });
-  const first = parts[0];
-  return { ...first, ranker: new AveragedRanker(parts.map((part) => part.ranker)), best: count > 0 ? sum / count : NaN, heldOutNdcg, parts };
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AveragedRanker, crossFitBlend, crossFitLambdaMart, smoothedArgmax } from '../../../src/models/ranker/cross-fit.js';
-import { LambdaMart, type RankingData, meanNdcg, ndcgPerQuery } from '../../../src/models/ranker/lambdamart.js';
+import { AveragedRanker, crossFitLambdaMart, smoothedArgmax } from '../../../src/models/ranker/cross-fit.js';
+import { LambdaMart, type RankingData, meanNdcg } from '../../../src/models/ranker/lambdamart.js';
 import { synthetic } from './synthetic.js';
 
 const params = { trees: 30, maxDepth: 3, minLeaf: 10, learningRate: 0.2, subsample: 0.5, seed: 4 };
@@ -93,40 +93,3 @@ describe('smoothedArgmax', () => {
     expect(smoothedArgmax([0, 0.9, 0, 0.5, 0.6, 0.5, 0.4], 1)).toBe(4);
   });
 });
-
-describe('crossFitBlend', () => {
-  it('blends one cross-fit per parameter set fold by fold: out-of-fold figures of the blend, the mean of the parts as the scorer', () => {
-    const shared = [synthetic(60, 20, 1, 0.1)];
-    const folds = [2, 3, 4].map((s) => ({ train: synthetic(40, 20, s, 0.1), heldOut: synthetic(40, 20, s, 0.1) }));
-    const blend = crossFitBlend(shared, folds, [{ ...params, objective: 'lambdarank' }, { ...params, objective: 'softmax' }], 3);
-    expect(blend.parts).toHaveLength(2);
-    const [lambda, softmax] = blend.parts;
-    expect(lambda.members[0].params.objective).toBe('lambdarank');
-    expect(softmax.members[0].params.objective).toBe('softmax');
-    // Fold k's held-out lists are scored by the mean of the two rankers k.
-    const rows = folds[1].heldOut.labels.length;
-    const a = new Float64Array(rows);
-    const b = new Float64Array(rows);
-    lambda.members[1].predict(folds[1].heldOut.features, a);
-    softmax.members[1].predict(folds[1].heldOut.features, b);
-    const mean = a.map((v, i) => (v + b[i]) / 2);
-    expect(Array.from(blend.heldOutNdcg[1])).toEqual(Array.from(ndcgPerQuery(mean, folds[1].heldOut, 10)));
-    const all = blend.heldOutNdcg.flatMap((per) => Array.from(per).filter((v) => !Number.isNaN(v)));
-    expect(blend.best).toBeCloseTo(all.reduce((x, y) => x + y, 0) / all.length, 12);
-    // The final scorer is the mean of the two cross-fitted ensembles.
-    const test = synthetic(30, 20, 9, 0.1);
-    const whole = new Float64Array(test.labels.length);
-    const pa = new Float64Array(test.labels.length);
-    const pb = new Float64Array(test.labels.length);
-    blend.ranker.predict(test.features, whole);
-    lambda.ranker.predict(test.features, pa);
-    softmax.ranker.predict(test.features, pb);
-    for (let i = 0; i < whole.length; i++) expect(whole[i]).toBeCloseTo((pa[i] + pb[i]) / 2, 6);
-    // One parameter set: exactly the plain cross-fit.
-    const single = crossFitBlend(shared, folds, [params], 3);
-    const plain = crossFitLambdaMart(shared, folds, params, 3);
-    expect(single.best).toBe(plain.best);
-    expect(single.trees).toBe(plain.trees);
-  });
-});
-

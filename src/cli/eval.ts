@@ -15,7 +15,7 @@ import path from 'node:path';
 import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseCommandArgs, parseGridValues, parseJsonOption } from '../eval/cli-options.js';
 import { RECOMMENDER_NAMES, modelSpecs } from '../eval/models.js';
 import { PUBLISHED } from '../eval/published.js';
-import { markdownTable, reportJson } from '../eval/report.js';
+import { markdownTable, reportJson, stackHeldOutNdcg, tuningTable } from '../eval/report.js';
 import { nestedDataset } from '../eval/protocols.js';
 import { runEvaluation } from '../eval/runner.js';
 import { type ModelSpec, type ParamValue, gridPoints } from '../eval/tuning.js';
@@ -32,6 +32,9 @@ const USAGE = [
   '  --defaults                no search: each model with its default parameters (calibration)',
   '  --grid <json>             replace grids: \'{"bpr":{"epochs":[100]}}\' (pinned parameters stay unless named)',
   '  --block-size <n>          users scored per block (default 256)',
+  '  --tuning-only             stop before the test part: tune on validation, give a stacked model (the hybrid)',
+  '                            its stacked fit and print its held-out (out-of-fold) figure; no test fit, no test',
+  '                            figure — for trying settings without seeing a test number',
   '  --nested                  the protocol inside the tuning part: tune without one training fold, "test" on',
   '                            validation (random splits; for choices about the final fit; test is never read)',
   ...DATASET_USAGE,
@@ -57,7 +60,7 @@ function formatParams(params: Record<string, unknown>): string {
 }
 
 async function main(): Promise<number> {
-  const args = parseCommandArgs(process.argv.slice(2), [...DATASET_OPTIONS, 'seeds', 'models', 'out', 'block-size', 'grid'], ['quick', 'defaults', 'nested'], USAGE);
+  const args = parseCommandArgs(process.argv.slice(2), [...DATASET_OPTIONS, 'seeds', 'models', 'out', 'block-size', 'grid'], ['quick', 'defaults', 'nested', 'tuning-only'], USAGE);
   if (typeof args === 'number') return args;
   try {
     const [datasetArg, ...rest] = args.positional;
@@ -88,7 +91,15 @@ async function main(): Promise<number> {
 
     const opened = await openDataset(name, args.options);
     const dataset = args.flags.has('nested') ? nestedDataset(opened) : opened;
-    const mode = [quick ? 'quick' : '', args.flags.has('defaults') ? 'default parameters, no search' : '', args.flags.has('nested') ? 'nested: "test" is the validation part' : ''].filter(Boolean).join(', ');
+    const tuningOnly = args.flags.has('tuning-only');
+    const mode = [
+      quick ? 'quick' : '',
+      args.flags.has('defaults') ? 'default parameters, no search' : '',
+      args.flags.has('nested') ? 'nested: "test" is the validation part' : '',
+      tuningOnly ? 'tuning only: no test figures' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     console.log(`Evaluating ${modelNames.join(', ')} on ${name}: seeds ${seeds.join(', ')}${mode ? ` (${mode})` : ''}`);
     for (const [key, value] of Object.entries(dataset.protocol)) console.log(`  ${key}: ${String(value)}`);
     for (const spec of models) console.log(`  grid ${spec.name}: ${gridPoints(spec.grid).length} point(s) ${JSON.stringify(spec.grid.values)}${spec.grid.fixed ? ` fixed ${JSON.stringify(spec.grid.fixed)}` : ''}`);
@@ -99,7 +110,16 @@ async function main(): Promise<number> {
       seeds,
       blockSize,
       progress: consoleProgress(),
+      tuningOnly,
       onResult: (seed, model, run) => {
+        if (tuningOnly) {
+          const heldOut = stackHeldOutNdcg(run.stack);
+          console.log(
+            `seed ${seed} ${model}: validation NDCG@10 ${run.validation['ndcg@10'].toFixed(4)}${heldOut === undefined ? '' : ` | stacked, held out NDCG@10 ${heldOut.toFixed(4)}`} | ` +
+              `${formatParams(run.params)} | ${run.seconds.tuning.toFixed(1)} s tuning, ${run.seconds.fit.toFixed(1)} s stacked fit`,
+          );
+          return;
+        }
         const t = run.test;
         console.log(
           `seed ${seed} ${model}: test NDCG@10 ${t['ndcg@10'].toFixed(4)} Recall@10 ${t['recall@10'].toFixed(4)} | validation NDCG@10 ${run.validation['ndcg@10'].toFixed(4)} | ` +
@@ -108,12 +128,17 @@ async function main(): Promise<number> {
       },
     });
 
-    // A nested run measures on validation: the published test rows are not comparable.
-    const published = args.flags.has('nested') ? undefined : PUBLISHED[name];
+    // A nested run measures on validation, a tuning-only run not at all: the published test rows are not comparable.
+    const published = args.flags.has('nested') || tuningOnly ? undefined : PUBLISHED[name];
     const split = result.splits[String(seeds[0])];
-    console.log(`\n## ${name}: test metrics, mean ± std over ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${split.usersWithTest ?? '?'} test users, seed ${seeds[0]})\n`);
-    console.log(markdownTable(result, published));
-    if (published) console.log(`\nPublished: ${published.source}.`);
+    if (tuningOnly) {
+      console.log(`\n## ${name}: validation figures (tuning only, no test part), over ${seeds.length} seed${seeds.length === 1 ? '' : 's'}\n`);
+      console.log(tuningTable(result));
+    } else {
+      console.log(`\n## ${name}: test metrics, mean ± std over ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${split.usersWithTest ?? '?'} test users, seed ${seeds[0]})\n`);
+      console.log(markdownTable(result, published));
+      if (published) console.log(`\nPublished: ${published.source}.`);
+    }
     console.log('\nChosen parameters per seed:');
     for (const [model, summary] of Object.entries(result.models)) {
       for (const [seed, run] of Object.entries(summary.runs)) console.log(`  ${model} seed ${seed}: ${formatParams(run.params) || '(none)'}`);

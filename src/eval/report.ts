@@ -2,7 +2,7 @@
  * Turns a run into the printed markdown table and the JSON report.
  */
 import type { PublishedTable } from './published.js';
-import type { RunResult } from './runner.js';
+import { type RunResult, meanStd } from './runner.js';
 
 const LABELS: Record<string, string> = { recall: 'Recall', ndcg: 'NDCG', precision: 'Precision', hit: 'Hit', mrr: 'MRR', coverage: 'Coverage', novelty: 'Novelty' };
 
@@ -13,6 +13,13 @@ export function metricLabel(name: string): string {
 
 function fixed(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : String(value);
+}
+
+/** A markdown table with padded columns. */
+function renderTable(header: readonly string[], rows: readonly string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
+  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
 /** One row per model (mean ± std over seeds), then the published rows ("—" where not reported). */
@@ -36,9 +43,39 @@ export function markdownTable(result: RunResult, published?: PublishedTable): st
       rows.push([`${model} (published)`, ...names.map((n) => (values[n] === undefined ? '—' : fixed(values[n], digits(n))))]);
     }
   }
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]): string => `| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
-  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
+  return renderTable(header, rows);
+}
+
+/**
+ * A stacked model's own held-out figure, from its stack report: the NDCG@10 of the ranker it
+ * chose on validation users it did not train on (the hybrid's `perDepth` entry of its chosen
+ * depth: out of fold over every validation user when cross-fitted). Undefined for other reports.
+ */
+export function stackHeldOutNdcg(stack: unknown): number | undefined {
+  const report = stack as { perDepth?: { depth: number; ndcg: number }[]; chosen?: { depth: number } } | null | undefined;
+  if (!report || !Array.isArray(report.perDepth)) return undefined;
+  const entry = report.perDepth.find((d) => d.depth === report.chosen?.depth) ?? report.perDepth[0];
+  return typeof entry?.ndcg === 'number' ? entry.ndcg : undefined;
+}
+
+/**
+ * The table of a tuning-only run (no test figures): per model the validation NDCG@10 of the
+ * chosen parameters and, for a stacked model, its held-out figure (`stackHeldOutNdcg`), each as
+ * mean ± std over the seeds and per seed.
+ */
+export function tuningTable(result: RunResult): string {
+  const header = ['model', 'validation NDCG@10', 'per seed', 'stacked, held out NDCG@10', 'per seed'];
+  const cell = (values: (number | undefined)[]): [string, string] => {
+    const known = values.filter((v): v is number => v !== undefined);
+    if (known.length === 0) return ['—', '—'];
+    const { mean, std } = meanStd(known);
+    return [known.length > 1 ? `${fixed(mean, 4)} ± ${fixed(std, 4)}` : fixed(mean, 4), values.map((v) => (v === undefined ? '—' : fixed(v, 4))).join(' / ')];
+  };
+  const rows = Object.entries(result.models).map(([model, summary]) => {
+    const runs = result.seeds.map((seed) => summary.runs[String(seed)]);
+    return [model, ...cell(runs.map((r) => r.validation['ndcg@10'])), ...cell(runs.map((r) => stackHeldOutNdcg(r.stack)))];
+  });
+  return renderTable(header, rows);
 }
 
 /**

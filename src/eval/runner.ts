@@ -8,7 +8,7 @@
  * are fixed.
  */
 import type { Progress } from '../lib/progress.js';
-import { isStacked } from '../models/hybrid/hybrid.js';
+import { type StackedRecommender, isStacked } from '../models/hybrid/hybrid.js';
 import { silentProgress } from '../lib/progress.js';
 import type { EvalDataset } from './dataset.js';
 import { evaluateRanking, metricNames } from './metrics.js';
@@ -31,6 +31,12 @@ export interface RunOptions {
   progress?: Progress;
   /** Told about each finished (seed, model). */
   onResult?: (seed: number, model: string, run: ModelRun) => void;
+  /**
+   * Stop before the test part: tune on validation and give a stacked model its stacked fit (its
+   * out-of-fold figures land in `stack`), but no final fit, no test ranking and no test figure —
+   * for trying settings without ever seeing a test number. Every run's `test` is empty.
+   */
+  tuningOnly?: boolean;
 }
 
 export interface Stat {
@@ -85,6 +91,36 @@ export function tuningPart(split: EvalSplit): TuningData {
   return { train: split.tuning.train, validation: split.tuning.validation };
 }
 
+/** Options of the stacked fit a stacked model gets before its final fit. */
+interface StackingOptions {
+  progress?: Progress;
+  label?: string;
+  stacking?: TuningData;
+  /** Extra labelled windows for a stacked model, made from the tuning part's training data (EvalSplit.stackingWindows). */
+  stackingWindows?: (count: number) => TuningData[];
+}
+
+/** `fitStacked` on the tuning part (and the windows the model asks for), each checked to hold no test cell. */
+async function fitStackedPart(model: StackedRecommender, spec: ModelSpec, options: StackingOptions): Promise<void> {
+  const progress = options.progress ?? silentProgress;
+  const label = options.label ?? spec.name;
+  const stacking = options.stacking;
+  if (!stacking) throw new Error(`${spec.name} is a stacked model: testModel needs the tuning part (train and validation)`);
+  assertTuningOnly(stacking);
+  const windows = model.stackingWindows > 0 && options.stackingWindows ? options.stackingWindows(model.stackingWindows) : [];
+  for (const w of windows) assertTuningOnly(w);
+  let shownTotal = -1;
+  await model.fitStacked(
+    { train: stacking.train, validation: stacking.validation },
+    (done, total) => {
+      if (total !== shownTotal) progress.start(`${label} · stacked fit`, (shownTotal = total));
+      progress.update(done);
+    },
+    windows.map((w) => ({ train: w.train, validation: w.validation })),
+  );
+  progress.stop();
+}
+
 /**
  * Fits the chosen parameters on the final training matrix and ranks the test part. A stacked
  * model (one with `fitStacked`, e.g. the hybrid, whose ranker learns from validation labels)
@@ -97,38 +133,14 @@ export async function testModel(
   params: Params,
   seed: number,
   test: TestData,
-  options: {
-    ks?: readonly number[];
-    beyondK?: number;
-    blockSize?: number;
-    progress?: Progress;
-    label?: string;
-    stacking?: TuningData;
-    /** Extra labelled windows for a stacked model, made from the tuning part's training data (EvalSplit.stackingWindows). */
-    stackingWindows?: (count: number) => TuningData[];
-  } = {},
+  options: StackingOptions & { ks?: readonly number[]; beyondK?: number; blockSize?: number } = {},
 ): Promise<{ metrics: Record<string, number>; users: number; seconds: { fit: number; test: number }; stack?: unknown }> {
   const progress = options.progress ?? silentProgress;
   const label = options.label ?? spec.name;
   const model = spec.create(params, seed);
   const t0 = performance.now();
+  if (isStacked(model)) await fitStackedPart(model, spec, options);
   let shownTotal = -1;
-  if (isStacked(model)) {
-    const stacking = options.stacking;
-    if (!stacking) throw new Error(`${spec.name} is a stacked model: testModel needs the tuning part (train and validation)`);
-    assertTuningOnly(stacking);
-    const windows = model.stackingWindows > 0 && options.stackingWindows ? options.stackingWindows(model.stackingWindows) : [];
-    for (const w of windows) assertTuningOnly(w);
-    await model.fitStacked(
-      { train: stacking.train, validation: stacking.validation },
-      (done, total) => {
-        if (total !== shownTotal) progress.start(`${label} · stacked fit`, (shownTotal = total));
-        progress.update(done);
-      },
-      windows.map((w) => ({ train: w.train, validation: w.validation })),
-    );
-    shownTotal = -1;
-  }
   await model.fit(test.train, (done, total) => {
     if (total !== shownTotal) progress.start(`${label} · test fit`, (shownTotal = total));
     progress.update(done);
@@ -144,6 +156,20 @@ export async function testModel(
   progress.stop();
   const stack = isStacked(model) ? model.stackReport?.() : undefined;
   return { metrics: result.metrics, users: result.users, seconds: { fit: (t1 - t0) / 1000, test: (performance.now() - t1) / 1000 }, ...(stack === undefined ? {} : { stack }) };
+}
+
+/**
+ * The tuning-only counterpart of `testModel`: a stacked model's stacked fit and its report (the
+ * hybrid's out-of-fold figures), nothing of the test part — no final fit, no test ranking. A
+ * model that is not stacked has nothing to do here (its validation figure is the tuning's).
+ */
+export async function stackOnly(spec: ModelSpec, params: Params, seed: number, options: StackingOptions = {}): Promise<{ seconds: number; stack?: unknown }> {
+  const model = spec.create(params, seed);
+  if (!isStacked(model)) return { seconds: 0 };
+  const t0 = performance.now();
+  await fitStackedPart(model, spec, options);
+  const stack = model.stackReport?.();
+  return { seconds: (performance.now() - t0) / 1000, ...(stack === undefined ? {} : { stack }) };
 }
 
 export async function runEvaluation(options: RunOptions): Promise<RunResult> {
@@ -168,7 +194,10 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
       const t0 = performance.now();
       const tuned: TuningResult = await tuneModel(tuningPart(split), spec, seed, { metric: options.metric, blockSize: options.blockSize, progress, label });
       const tuningSeconds = (performance.now() - t0) / 1000;
-      const tested = await testModel(spec, tuned.best.params, seed, split.test, { ks, beyondK, blockSize: options.blockSize, progress, label, stacking: tuningPart(split), stackingWindows: split.stackingWindows });
+      const stacking = { progress, label, stacking: tuningPart(split), stackingWindows: split.stackingWindows };
+      const tested = options.tuningOnly
+        ? await stackOnly(spec, tuned.best.params, seed, stacking).then((r) => ({ metrics: {}, users: 0, seconds: { fit: r.seconds, test: 0 }, stack: r.stack }))
+        : await testModel(spec, tuned.best.params, seed, split.test, { ks, beyondK, blockSize: options.blockSize, ...stacking });
       const run: ModelRun = {
         params: tuned.best.params,
         fullParams: spec.describe?.(tuned.best.params, seed),
@@ -188,7 +217,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
   for (const spec of options.models) {
     const bySeed = runs.get(spec.name) as Map<number, ModelRun>;
     const metrics: Record<string, Stat> = {};
-    for (const name of names) {
+    for (const name of options.tuningOnly ? [] : names) {
       const values = seeds.map((seed) => (bySeed.get(seed) as ModelRun).test[name]);
       metrics[name] = { ...meanStd(values), values };
     }
@@ -196,7 +225,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
   }
   return {
     dataset: options.dataset.name,
-    protocol: { ...options.dataset.protocol, seeds, ks, beyondK, selection: `${options.metric ?? 'ndcg@10'} on validation` },
+    protocol: { ...options.dataset.protocol, seeds, ks, beyondK, selection: `${options.metric ?? 'ndcg@10'} on validation`, ...(options.tuningOnly ? { tuningOnly: true } : {}) },
     seeds,
     metricNames: names,
     splits,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { InteractionMatrix } from '../../src/models/cf/matrix.js';
 import type { Recommender, TrainProgress } from '../../src/models/cf/recommender.js';
+import type { StackedRecommender, StackingData } from '../../src/models/hybrid/hybrid.js';
 import { PUBLISHED } from '../../src/eval/published.js';
-import { markdownTable, reportJson } from '../../src/eval/report.js';
+import { markdownTable, reportJson, stackHeldOutNdcg, tuningTable } from '../../src/eval/report.js';
 import { type EvalDataset, meanStd, runEvaluation, tuningPart } from '../../src/eval/runner.js';
 import { type EvalSplit, randomEvalSplit } from '../../src/eval/split.js';
 import { type ModelSpec, assertTuningOnly, gridPoints, tuneModel } from '../../src/eval/tuning.js';
@@ -162,6 +163,49 @@ describe('runEvaluation', () => {
     expect(lines).toHaveLength(2 + 1 + 5);
     expect(lines[2]).toMatch(/popularity \(ours, 3 seeds\) .* ± /);
     expect(lines[3].split('|').map((c) => c.trim())).toEqual(['', 'BPR (published)', '0.1761', '0.1674', '0.0858', '0.5573', '0.3026', '—', '—', '—', '—', '—', '—', '—', '']);
+  });
+
+  it('tuning only: a stacked model gets its stacked fit and reports its held-out figure; the test part is never read', async () => {
+    /** Popularity with a stacked fit whose "held-out figure" is its validation cells' share (a number the data decides). */
+    class StackedPopularity extends TestPopularity implements StackedRecommender {
+      readonly stackingWindows = 0;
+      stackedOn: StackingData | undefined;
+      async fitStacked(data: StackingData): Promise<void> {
+        this.stackedOn = data;
+      }
+      stackReport(): unknown {
+        const v = this.stackedOn?.validation.indices.length ?? 0;
+        const t = this.stackedOn?.train.indices.length ?? 1;
+        return { perDepth: [{ depth: 2, trees: 1, ndcg: 0.5 }, { depth: 3, trees: 1, ndcg: v / t }], chosen: { depth: 3, trees: 1 } };
+      }
+    }
+    // A dataset whose test target throws when read: a tuning-only run must never touch it.
+    const poisoned: EvalDataset = {
+      ...dataset,
+      split: async (seed) => {
+        const s = await randomEvalSplit(data, seed);
+        const test = { train: s.test.train, exclude: s.test.exclude } as EvalSplit['test'];
+        Object.defineProperty(test, 'target', { get: () => { throw new Error('the test target was read'); } });
+        return { ...s, test };
+      },
+    };
+    const stacked: ModelSpec = { name: 'stacked', grid: { values: {} }, create: () => new StackedPopularity() };
+    await expect(runEvaluation({ dataset: poisoned, models: [stacked], seeds: [1] })).rejects.toThrow(/the test target was read/);
+    const result = await runEvaluation({ dataset: poisoned, models: [stacked, popularitySpec()], seeds: [1, 2], tuningOnly: true });
+    expect(result.protocol.tuningOnly).toBe(true);
+    for (const seed of ['1', '2']) {
+      const split = randomEvalSplit(data, Number(seed));
+      const run = result.models.stacked.runs[seed];
+      expect(run.test).toEqual({});
+      expect(stackHeldOutNdcg(run.stack)).toBeCloseTo(split.tuning.validation.indices.length / split.tuning.train.indices.length, 12);
+      expect(result.models.popularity.runs[seed].stack).toBeUndefined();
+    }
+    expect(result.models.stacked.metrics).toEqual({});
+    const lines = tuningTable(result).split('\n');
+    expect(lines[0]).toMatch(/^\| model +\| validation NDCG@10 +\| per seed +\| stacked, held out NDCG@10 +\| per seed +\|$/);
+    expect(lines[2]).toMatch(/^\| stacked +\| \d\.\d{4} ± \d\.\d{4} +\| \d\.\d{4} \/ \d\.\d{4} +\| \d\.\d{4} ± \d\.\d{4} +\| \d\.\d{4} \/ \d\.\d{4} +\|$/);
+    expect(lines[3].split('|').map((c) => c.trim()).slice(4, 6)).toEqual(['—', '—']);
+    expect(stackHeldOutNdcg({ something: 'else' })).toBeUndefined();
   });
 
   it('mean and sample standard deviation', () => {

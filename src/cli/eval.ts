@@ -116,14 +116,14 @@ async function main(): Promise<number> {
           const heldOut = stackHeldOutNdcg(run.stack);
           console.log(
             `seed ${seed} ${model}: validation NDCG@10 ${run.validation['ndcg@10'].toFixed(4)}${heldOut === undefined ? '' : ` | stacked, held out NDCG@10 ${heldOut.toFixed(4)}`} | ` +
-              `${formatParams(run.params)} | ${run.seconds.tuning.toFixed(1)} s tuning, ${run.seconds.fit.toFixed(1)} s stacked fit`,
+              `${formatParams(run.params) || '(defaults)'} | ${run.seconds.tuning.toFixed(1)} s tuning, ${run.seconds.fit.toFixed(1)} s stacked fit`,
           );
           return;
         }
         const t = run.test;
         console.log(
           `seed ${seed} ${model}: test NDCG@10 ${t['ndcg@10'].toFixed(4)} Recall@10 ${t['recall@10'].toFixed(4)} | validation NDCG@10 ${run.validation['ndcg@10'].toFixed(4)} | ` +
-            `${formatParams(run.params)} | ${run.seconds.tuning.toFixed(1)} s tuning, ${run.seconds.fit.toFixed(1)} s fit, ${run.seconds.test.toFixed(1)} s test`,
+            `${formatParams(run.params) || '(defaults)'} | ${run.seconds.tuning.toFixed(1)} s tuning, ${run.seconds.fit.toFixed(1)} s fit, ${run.seconds.test.toFixed(1)} s test`,
         );
       },
     });

@@ -134,6 +134,7 @@ async function main(): Promise<number> {
     if (tuningOnly) {
       console.log(`\n## ${name}: validation figures (tuning only, no test part), over ${seeds.length} seed${seeds.length === 1 ? '' : 's'}\n`);
       console.log(tuningTable(result));
+      console.log('\nA stacked model\'s validation figure is that of the grid search, which has no stacked fit (the hybrid: its rank fusion); its ranker\'s figure is the held-out column.');
     } else {
       console.log(`\n## ${name}: test metrics, mean ± std over ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${split.usersWithTest ?? '?'} test users, seed ${seeds[0]})\n`);
       console.log(markdownTable(result, published));

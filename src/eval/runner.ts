@@ -105,7 +105,7 @@ async function fitStackedPart(model: StackedRecommender, spec: ModelSpec, option
   const progress = options.progress ?? silentProgress;
   const label = options.label ?? spec.name;
   const stacking = options.stacking;
-  if (!stacking) throw new Error(`${spec.name} is a stacked model: testModel needs the tuning part (train and validation)`);
+  if (!stacking) throw new Error(`${spec.name} is a stacked model: its stacked fit needs the tuning part (train and validation)`);
   assertTuningOnly(stacking);
   const windows = model.stackingWindows > 0 && options.stackingWindows ? options.stackingWindows(model.stackingWindows) : [];
   for (const w of windows) assertTuningOnly(w);

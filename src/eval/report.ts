@@ -1,6 +1,7 @@
 /**
  * Turns a run into the printed markdown table and the JSON report.
  */
+import type { StackReport } from '../models/hybrid/hybrid.js';
 import type { PublishedTable } from './published.js';
 import { type RunResult, meanStd } from './runner.js';
 
@@ -52,7 +53,7 @@ export function markdownTable(result: RunResult, published?: PublishedTable): st
  * depth: out of fold over every validation user when cross-fitted). Undefined for other reports.
  */
 export function stackHeldOutNdcg(stack: unknown): number | undefined {
-  const report = stack as { perDepth?: { depth: number; ndcg: number }[]; chosen?: { depth: number } } | null | undefined;
+  const report = stack as Partial<Pick<StackReport, 'perDepth' | 'chosen'>> | null | undefined;
   if (!report || !Array.isArray(report.perDepth)) return undefined;
   const entry = report.perDepth.find((d) => d.depth === report.chosen?.depth) ?? report.perDepth[0];
   return typeof entry?.ndcg === 'number' ? entry.ndcg : undefined;

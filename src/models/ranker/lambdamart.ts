@@ -501,10 +501,11 @@ function softmaxGradients(data: RankingData, scores: Float64Array, grad: Float64
       if (scores[i] > max) max = scores[i];
     }
     if (positives === 0 || positives === end - start) continue;
+    // hess holds exp(score − max) until the normaliser is known: one exp per row.
     let z = 0;
-    for (let i = start; i < end; i++) z += Math.exp(scores[i] - max);
+    for (let i = start; i < end; i++) z += hess[i] = Math.exp(scores[i] - max);
     for (let i = start; i < end; i++) {
-      const prob = Math.exp(scores[i] - max) / z;
+      const prob = hess[i] / z;
       grad[i] = Math.max(labels[i], 0) / labelSum - prob;
       hess[i] = Math.max(prob * (1 - prob), 1e-12);
     }

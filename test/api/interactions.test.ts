@@ -106,6 +106,11 @@ describe('recordInteractions', () => {
 
   it('rejects a cursor it did not issue and page sizes out of range', async () => {
     expect(codes(await run(app, HistoryDocument, { userId: userId(1), after: '%%%not-a-cursor' }))).toEqual(['BAD_USER_INPUT']);
+    // A well-formed cursor of another list (a users connection pages by id) is not taken as "from the start".
+    const otherList = Buffer.from(userId(3), 'utf8').toString('base64url');
+    const mixed = await run(app, HistoryDocument, { userId: userId(1), after: otherList });
+    expect(codes(mixed)).toEqual(['BAD_USER_INPUT']);
+    expect(mixed.errors?.[0].message).toMatch(/not a cursor of this list/);
     expect(codes(await run(app, HistoryDocument, { userId: userId(1), first: 0 }))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await run(app, HistoryDocument, { userId: userId(1), first: 1000 }))).toEqual(['BAD_USER_INPUT']);
   });

@@ -4,7 +4,7 @@
  * clean-up function.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError } from '../../src/domain/errors.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../src/domain/errors.js';
 import type { Interaction, Playlist, Track, User } from '../../src/domain/types.js';
 import type { Store } from '../../src/store/ports.js';
 
@@ -142,6 +142,17 @@ export function storeContract(name: string, open: () => Promise<StoreFixture>): 
         const rest = await store.interactions.listByUser('u1', { first: 10, after: first.endKey });
         expect(rest.items.map((e) => e.eventId)).toEqual(['e3', 'e1']);
         expect(rest.hasNextPage).toBe(false);
+      });
+
+      it('rejects a page key that is not one of its own, and keeps what is stored', async () => {
+        await store.interactions.append([play('e1', 'u1', 't1', 100)]);
+        await store.playlists.insert(playlist('p1', 'u1', 10));
+        for (const after of ['u7', 'not-a-number:e1', ':e1']) {
+          await expect(store.interactions.listByUser('u1', { first: 2, after })).rejects.toThrow(InvalidInputError);
+          await expect(store.playlists.listByOwner('u1', { first: 2, after })).rejects.toThrow(InvalidInputError);
+        }
+        expect((await store.interactions.listByUser('u1', { first: 2 })).items.map((e) => e.eventId)).toEqual(['e1']);
+        expect((await store.playlists.listByOwner('u1', { first: 2 })).items.map((p) => p.id)).toEqual(['p1']);
       });
 
       it('lists all events of a user oldest first, optionally by target kind', async () => {

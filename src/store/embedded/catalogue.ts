@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { Artist, Track, User } from '../../domain/types.js';
 import { foldText, searchWords } from '../../lib/text.js';
 import type { ArtistRepository, Page, PageRequest, TrackQuery, TrackRepository, UserRepository } from '../ports.js';
-import { countRows, getManyById, likeContains, toPage } from './sql-helpers.js';
+import { toPage } from '../page-keys.js';
+import { countRows, getManyById, likeContains } from './sql-helpers.js';
 
 export class SqliteUsers implements UserRepository {
   constructor(private readonly db: Database.Database) {}

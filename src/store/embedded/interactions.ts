@@ -2,7 +2,10 @@ import type Database from 'better-sqlite3';
 import type { Interaction, TargetKind } from '../../domain/types.js';
 import type { AppendResult, InteractionChangeFeed, InteractionRepository, Page, PageRequest } from '../ports.js';
 import { SqliteInteractionChanges } from './interaction-changes.js';
-import { countRows, splitNumericKey, toPage } from './sql-helpers.js';
+import { numericKey } from '../page-keys.js';
+import { type NewestFirst, countRows, pageNewestFirst } from './sql-helpers.js';
+
+const BY_USER_NEWEST: NewestFirst = { table: 'interactions', ownerColumn: 'user_id', timeColumn: 'ts', idColumn: 'event_id' };
 
 export class SqliteInteractions implements InteractionRepository {
   readonly changes: InteractionChangeFeed;
@@ -27,20 +30,7 @@ export class SqliteInteractions implements InteractionRepository {
   }
 
   async listByUser(userId: string, page: PageRequest): Promise<Page<Interaction>> {
-    const after = page.after ? splitNumericKey(page.after) : undefined;
-    const rows = (
-      after
-        ? this.db
-            .prepare(
-              `SELECT doc FROM interactions WHERE user_id = ? AND (ts < ? OR (ts = ? AND event_id < ?))
-               ORDER BY ts DESC, event_id DESC LIMIT ?`,
-            )
-            .all(userId, after.n, after.n, after.id, page.first + 1)
-        : this.db
-            .prepare('SELECT doc FROM interactions WHERE user_id = ? ORDER BY ts DESC, event_id DESC LIMIT ?')
-            .all(userId, page.first + 1)
-    ) as { doc: string }[];
-    return toPage(rows.map((r) => JSON.parse(r.doc) as Interaction), page, (e) => `${e.context.timestamp}:${e.eventId}`);
+    return pageNewestFirst<Interaction>(this.db, BY_USER_NEWEST, userId, page, (e) => numericKey(e.context.timestamp, e.eventId));
   }
 
   async allOfUser(userId: string, kind?: TargetKind): Promise<Interaction[]> {

@@ -2,7 +2,10 @@ import type Database from 'better-sqlite3';
 import { ConflictError } from '../../domain/errors.js';
 import type { Playlist } from '../../domain/types.js';
 import type { Page, PageRequest, PlaylistRepository } from '../ports.js';
-import { countRows, getManyById, splitNumericKey, toPage } from './sql-helpers.js';
+import { numericKey } from '../page-keys.js';
+import { type NewestFirst, countRows, getManyById, pageNewestFirst } from './sql-helpers.js';
+
+const BY_OWNER_NEWEST: NewestFirst = { table: 'playlists', ownerColumn: 'owner_id', timeColumn: 'created_at', idColumn: 'id' };
 
 export class SqlitePlaylists implements PlaylistRepository {
   constructor(private readonly db: Database.Database) {}
@@ -37,20 +40,7 @@ export class SqlitePlaylists implements PlaylistRepository {
   }
 
   async listByOwner(ownerId: string, page: PageRequest): Promise<Page<Playlist>> {
-    const after = page.after ? splitNumericKey(page.after) : undefined;
-    const rows = (
-      after
-        ? this.db
-            .prepare(
-              `SELECT doc FROM playlists WHERE owner_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))
-               ORDER BY created_at DESC, id DESC LIMIT ?`,
-            )
-            .all(ownerId, after.n, after.n, after.id, page.first + 1)
-        : this.db
-            .prepare('SELECT doc FROM playlists WHERE owner_id = ? ORDER BY created_at DESC, id DESC LIMIT ?')
-            .all(ownerId, page.first + 1)
-    ) as { doc: string }[];
-    return toPage(rows.map((r) => JSON.parse(r.doc) as Playlist), page, (p) => `${p.createdAt}:${p.id}`);
+    return pageNewestFirst<Playlist>(this.db, BY_OWNER_NEWEST, ownerId, page, (p) => numericKey(p.createdAt, p.id));
   }
 
   async delete(id: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { parseNumericKey, toPage } from '../page-keys.js';
 import type { Page, PageRequest } from '../ports.js';
 
 /**
@@ -30,23 +31,36 @@ export function countRows(db: Database.Database, table: string): number {
   return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
-/** Turns `first + 1` fetched rows into a page: the extra row only says there is a next page. */
-export function toPage<T>(rows: T[], page: PageRequest, keyOf: (item: T) => string): Page<T> {
-  const hasNextPage = rows.length > page.first;
-  const items = hasNextPage ? rows.slice(0, page.first) : rows;
-  const last = items[items.length - 1];
-  return { items, hasNextPage, endKey: last === undefined ? undefined : keyOf(last) };
-}
-
 /** Escapes LIKE wildcards so user text is matched literally. */
 export function likeContains(word: string): string {
   return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Splits a `${number}:${id}` keyset cursor; ids may themselves contain colons. */
-export function splitNumericKey(key: string): { n: number; id: string } | undefined {
-  const at = key.indexOf(':');
-  if (at <= 0) return undefined;
-  const n = Number(key.slice(0, at));
-  return Number.isFinite(n) ? { n, id: key.slice(at + 1) } : undefined;
+/** Where a newest-first listing reads: `table`'s rows of one owner, by (time desc, id desc). */
+export interface NewestFirst {
+  table: string;
+  ownerColumn: string;
+  timeColumn: string;
+  idColumn: string;
+}
+
+/**
+ * One page of an owner's rows newest first, keyset-paged on (time, id) so that a page costs
+ * the same at any depth. The names in `on` are the store's own constants, never user input.
+ */
+export function pageNewestFirst<T>(db: Database.Database, on: NewestFirst, owner: string, page: PageRequest, keyOf: (item: T) => string): Page<T> {
+  const { table, ownerColumn: o, timeColumn: t, idColumn: id } = on;
+  const after = page.after === undefined ? undefined : parseNumericKey(page.after);
+  const rows = (
+    after
+      ? db
+          .prepare(`SELECT doc FROM ${table} WHERE ${o} = ? AND (${t} < ? OR (${t} = ? AND ${id} < ?)) ORDER BY ${t} DESC, ${id} DESC LIMIT ?`)
+          .all(owner, after.n, after.n, after.id, page.first + 1)
+      : db.prepare(`SELECT doc FROM ${table} WHERE ${o} = ? ORDER BY ${t} DESC, ${id} DESC LIMIT ?`).all(owner, page.first + 1)
+  ) as { doc: string }[];
+  return toPage(
+    rows.map((r) => JSON.parse(r.doc) as T),
+    page,
+    keyOf,
+  );
 }

@@ -97,7 +97,7 @@ interface StackingOptions {
   label?: string;
   stacking?: TuningData;
   /** Extra labelled windows for a stacked model, made from the tuning part's training data (EvalSplit.stackingWindows). */
-  stackingWindows?: (count: number) => TuningData[];
+  stackingWindows?: (count: number, rounds?: number) => TuningData[];
 }
 
 /** `fitStacked` on the tuning part (and the windows the model asks for), each checked to hold no test cell. */
@@ -107,7 +107,7 @@ async function fitStackedPart(model: StackedRecommender, spec: ModelSpec, option
   const stacking = options.stacking;
   if (!stacking) throw new Error(`${spec.name} is a stacked model: its stacked fit needs the tuning part (train and validation)`);
   assertTuningOnly(stacking);
-  const windows = model.stackingWindows > 0 && options.stackingWindows ? options.stackingWindows(model.stackingWindows) : [];
+  const windows = model.stackingWindows > 0 && options.stackingWindows ? options.stackingWindows(model.stackingWindows, model.stackingRounds ?? 1) : [];
   for (const w of windows) assertTuningOnly(w);
   let shownTotal = -1;
   await model.fitStacked(

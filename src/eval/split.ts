@@ -73,8 +73,11 @@ export interface EvalSplit {
    * and items held out from it, shaped like the validation part. Random split: folds of each
    * user's training items; temporal split: the validation rule applied 1, 2, … validation
    * slices earlier. Every cell of every matrix returned is a cell of `tuning.train`.
+   * `rounds` (random split only; default 1): that many times `count` folds, each round from a
+   * fresh seeded order of every user's training items, so the same item is held out again in
+   * other company. A temporal split has one history to go back in and ignores it.
    */
-  readonly stackingWindows?: (count: number) => TuningData[];
+  readonly stackingWindows?: (count: number, rounds?: number) => TuningData[];
 }
 
 /** Binary user–item pairs (duplicates allowed; they collapse). */
@@ -152,7 +155,7 @@ export function randomEvalSplit(data: PairData, seed: number, ratios: readonly n
     items: s.items,
     tuning: { train: s.train, validation: s.validation },
     test: { train: s.train, exclude: [s.train, s.validation], target: s.test },
-    stackingWindows: (count) => randomStackingFolds(s.train, s.validation, seed, count),
+    stackingWindows: (count, rounds) => randomStackingFolds(s.train, s.validation, seed, count, rounds),
     stats: {
       users: s.users.size,
       items: s.items.size,
@@ -184,7 +187,7 @@ export function nestedEvalSplit(split: EvalSplit, seed: number): EvalSplit {
     test: { train: inner.train, exclude: [inner.train, inner.validation], target },
     // A stream of their own: with `seed`, each user's remaining items would be shuffled by the
     // very stream that chose the fold from them.
-    stackingWindows: (count) => randomStackingFolds(inner.train, inner.validation, seed + 7919, count),
+    stackingWindows: (count, rounds) => randomStackingFolds(inner.train, inner.validation, seed + 7919, count, rounds),
     stats: {
       users: split.users.size,
       items: split.items.size,
@@ -201,27 +204,32 @@ export function nestedEvalSplit(split: EvalSplit, seed: number): EvalSplit {
  * `count` folds of the training matrix for stacking: per user, the training items in a seeded
  * order (a stream derived from the seed and the user index); fold k holds out the k-th run of m
  * items, m = the user's number of validation items (so the folds are shaped like validation),
- * when the user keeps at least two training items and has a k-th run; the rest trains.
+ * when the user keeps at least two training items and has a k-th run; the rest trains. With
+ * `rounds` > 1 the whole set is made again from a new order per round (round r's stream forks
+ * the user's by r): rounds × count folds, round 0 the same as with one round.
  */
-export function randomStackingFolds(train: InteractionMatrix, validation: InteractionMatrix, seed: number, count: number): TuningData[] {
+export function randomStackingFolds(train: InteractionMatrix, validation: InteractionMatrix, seed: number, count: number, rounds = 1): TuningData[] {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`stacking rounds must be a positive integer, got ${rounds}`);
   const root = new Rng(seed, 'eval/stacking-folds');
-  const orders: number[][] = [];
-  for (let u = 0; u < train.users; u++) {
-    const items = Array.from(train.indices.subarray(train.indptr[u], train.indptr[u + 1]));
-    if (items.length > 0) root.fork(u).shuffle(items);
-    orders.push(items);
-  }
   const folds: TuningData[] = [];
-  for (let k = 0; k < count; k++) {
-    const kept: Triple[] = [];
-    const held: Triple[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const orders: number[][] = [];
     for (let u = 0; u < train.users; u++) {
-      const items = orders[u];
-      const m = validation.indptr[u + 1] - validation.indptr[u];
-      const hold = m > 0 && items.length - m >= 2 && (k + 1) * m <= items.length;
-      items.forEach((item, r) => (hold && r >= k * m && r < (k + 1) * m ? held : kept).push({ user: u, item, value: 1 }));
+      const items = Array.from(train.indices.subarray(train.indptr[u], train.indptr[u + 1]));
+      if (items.length > 0) (round === 0 ? root.fork(u) : root.fork(u).fork(round)).shuffle(items);
+      orders.push(items);
     }
-    folds.push({ train: buildMatrix(train.users, train.items, kept), validation: buildMatrix(train.users, train.items, held) });
+    for (let k = 0; k < count; k++) {
+      const kept: Triple[] = [];
+      const held: Triple[] = [];
+      for (let u = 0; u < train.users; u++) {
+        const items = orders[u];
+        const m = validation.indptr[u + 1] - validation.indptr[u];
+        const hold = m > 0 && items.length - m >= 2 && (k + 1) * m <= items.length;
+        items.forEach((item, r) => (hold && r >= k * m && r < (k + 1) * m ? held : kept).push({ user: u, item, value: 1 }));
+      }
+      folds.push({ train: buildMatrix(train.users, train.items, kept), validation: buildMatrix(train.users, train.items, held) });
+    }
   }
   return folds;
 }

@@ -208,6 +208,24 @@ describe('runEvaluation', () => {
     expect(stackHeldOutNdcg({ something: 'else' })).toBeUndefined();
   });
 
+  it("hands a stacked model the windows and rounds it asks for, each of tuning cells only", async () => {
+    class Windowed extends TestPopularity implements StackedRecommender {
+      readonly stackingWindows = 3;
+      readonly stackingRounds = 2;
+      windows: readonly StackingData[] = [];
+      async fitStacked(_data: StackingData, _progress?: unknown, windows: readonly StackingData[] = []): Promise<void> {
+        this.windows = windows;
+      }
+    }
+    let made: Windowed | undefined;
+    const spec: ModelSpec = { name: 'windowed', grid: { values: {} }, create: () => (made = new Windowed()) };
+    await runEvaluation({ dataset, models: [spec], seeds: [4], tuningOnly: true });
+    const split = randomEvalSplit(data, 4);
+    const expected = split.stackingWindows?.(3, 2) ?? [];
+    expect(made?.windows).toHaveLength(6);
+    made?.windows.forEach((w, k) => expect(Array.from(w.validation.indices)).toEqual(Array.from(expected[k].validation.indices)));
+  });
+
   it('mean and sample standard deviation', () => {
     expect(meanStd([1, 2, 3])).toEqual({ mean: 2, std: 1 });
     expect(meanStd([5])).toEqual({ mean: 5, std: 0 });

@@ -104,6 +104,31 @@ describe('randomSplit', () => {
     expect(Array.from(s.stackingWindows?.(1)[0].validation.indices ?? [])).toEqual(Array.from(folds[0].validation.indices));
   });
 
+  it('stacking rounds fold every user again from a new order; round 0 is the one-round set', () => {
+    const s = randomEvalSplit(data, 5);
+    const one = s.stackingWindows?.(3) ?? [];
+    const two = s.stackingWindows?.(3, 2) ?? [];
+    expect(two).toHaveLength(6);
+    for (let k = 0; k < 3; k++) expect(Array.from(two[k].validation.indices)).toEqual(Array.from(one[k].validation.indices));
+    const train = s.tuning.train;
+    let regrouped = 0;
+    for (let u = 0; u < train.users; u++) {
+      const trainRow = new Set(rowOf(train, u));
+      const heldInRound = [0, 1].map((r) => two.slice(3 * r, 3 * r + 3).map((f) => rowOf(f.validation, u)));
+      for (const round of heldInRound) {
+        // Within a round the folds hold out disjoint training items, as with one round.
+        const all = round.flat();
+        expect(new Set(all).size).toBe(all.length);
+        for (const i of all) expect(trainRow.has(i)).toBe(true);
+      }
+      const key = (folds: number[][]): string => folds.map((f) => [...f].sort((a, b) => a - b).join(',')).join('|');
+      if (key(heldInRound[0]) !== key(heldInRound[1])) regrouped++;
+    }
+    // The second round is a new shuffle, not a copy of the first.
+    expect(regrouped).toBeGreaterThan(0);
+    expect(() => s.stackingWindows?.(3, 0)).toThrow(RangeError);
+  });
+
   it('in the evaluation layout, test masks train and validation', () => {
     const s = randomEvalSplit(data, 1);
     expect(s.test.exclude).toEqual([s.tuning.train, s.tuning.validation]);

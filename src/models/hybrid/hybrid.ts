@@ -48,6 +48,8 @@ export interface StackingData {
 export interface StackedRecommender extends Recommender {
   /** How many extra labelled windows `fitStacked` would like from the protocol (0: none). */
   readonly stackingWindows: number;
+  /** Rounds of those windows, each from a new shuffle where the protocol can (default 1). */
+  readonly stackingRounds?: number;
   /**
    * Fits whatever needs held-out labels (a ranker) from validation, and from `windows` (more
    * {train, held-out} pairs made from the training data alone); sources from train.
@@ -109,6 +111,11 @@ export interface HybridParams {
   validationInPool: boolean;
   /** Extra labelled windows asked of the protocol for the ranker's training (see fitStacked). */
   windows: number;
+  /**
+   * Rounds of `windows` (random splits): each round folds every user's training items anew, so
+   * the ranker sees rounds × windows labelled lists per user. 1: one partition.
+   */
+  windowRounds: number;
   /** Share of a window's negative candidates kept for the ranker (seeded; positives always kept). */
   windowNegatives: number;
   /**
@@ -186,6 +193,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   maskSkips: true,
   validationInPool: false,
   windows: 8,
+  windowRounds: 1,
   windowNegatives: 0.25,
   windowsWithValidation: true,
   trees: 300,
@@ -337,6 +345,10 @@ export class HybridRecommender implements StackedRecommender {
 
   get stackingWindows(): number {
     return Math.max(0, Math.floor(this.params.windows));
+  }
+
+  get stackingRounds(): number {
+    return Math.max(1, Math.floor(this.params.windowRounds));
   }
 
   private sourceNames(): string[] {

@@ -534,7 +534,7 @@ export class HybridRecommender implements StackedRecommender {
     const started = performance.now();
     const p = this.params;
     const set = this.set as SourceSet;
-    const { block, validation, windows: windowData, windowReport, candidateSeconds } = lists;
+    const { block, validation, windows: windowData } = lists;
     if (p.crossFit >= 2) {
       this.fitCrossFitted(lists, started);
       return;
@@ -572,22 +572,16 @@ export class HybridRecommender implements StackedRecommender {
     }
     // Each source alone on the held-out half.
     const sourceNdcg = sourceNdcgOf(set, b);
-    this.report = {
+    this.report = this.reportOf(lists, started, {
       trainUsers: a.groups.length - 1,
       heldOutUsers: b.groups.length - 1,
-      rows: block.items.length,
       positivesInCandidates: sum(validationAll.labels),
-      validationItems: validation.indices.length,
-      windows: windowReport,
       perDepth,
       versusFusion,
       combiner,
       sourceNdcg,
       chosen: { depth: chosen.depth, trees: chosen.trees },
-      features: this.featureNames(),
-      candidateSeconds,
-      seconds: candidateSeconds + (performance.now() - started) / 1000,
-    };
+    });
   }
 
   /** 'ranker' or 'rrf': the configured combiner, or with 'auto' the ranker only when it beats the fusion by autoMargin standard errors. */
@@ -607,7 +601,7 @@ export class HybridRecommender implements StackedRecommender {
   private fitCrossFitted(lists: StackingLists, started: number): void {
     const p = this.params;
     const set = this.set as SourceSet;
-    const { block, validation, windows, windowReport, candidateSeconds } = lists;
+    const { block, validation, windows } = lists;
     const K = Math.floor(p.crossFit);
     const fold = Array.from(block.users, (u) => Math.min(K - 1, Math.floor(hash01(p.seed + 0x51f15e, u) * K)));
     const folds = Array.from({ length: K }, (_, k) => ({
@@ -633,22 +627,33 @@ export class HybridRecommender implements StackedRecommender {
     const combiner = this.chooseCombiner(versusFusion);
     this.ranker = combiner === 'ranker' ? fitted.ranker : undefined;
     const sourceNdcg = sourceNdcgOf(set, held);
-    this.report = {
+    this.report = this.reportOf(lists, started, {
       trainUsers: held.groups.length - 1,
       heldOutUsers: held.groups.length - 1,
-      rows: block.items.length,
       positivesInCandidates: sum(held.labels),
-      validationItems: validation.indices.length,
-      windows: windowReport,
       perDepth: [{ depth, trees: fitted.trees, ndcg: fitted.best }],
       versusFusion,
       combiner,
       sourceNdcg,
       chosen: { depth, trees: fitted.trees },
       crossFit: { folds: K, curve: fitted.curve.map((v) => Math.round(v * 1e5) / 1e5) },
+    });
+  }
+
+  /** The report of a stacked fit: what the combiner chose (`chosen`) and what both procedures share. */
+  private reportOf(
+    lists: StackingLists,
+    started: number,
+    chosen: Omit<StackReport, 'rows' | 'validationItems' | 'windows' | 'features' | 'candidateSeconds' | 'seconds'>,
+  ): StackReport {
+    return {
+      ...chosen,
+      rows: lists.block.items.length,
+      validationItems: lists.validation.indices.length,
+      windows: lists.windowReport,
       features: this.featureNames(),
-      candidateSeconds,
-      seconds: candidateSeconds + (performance.now() - started) / 1000,
+      candidateSeconds: lists.candidateSeconds,
+      seconds: lists.candidateSeconds + (performance.now() - started) / 1000,
     };
   }
 

@@ -168,6 +168,12 @@ export interface HybridParams {
   /** The constant k of the fusion: score = Σ 1 / (k + rank). */
   fusionK: number;
   seed: number;
+  /**
+   * Added to the seed of the rankers' own draws only (which lists each tree grows on), not to
+   * the sources, the folds or the sampled negatives: for measuring how much of a figure is the
+   * ranker's seed.
+   */
+  rankerSeedOffset: number;
   threads: number | string;
 }
 
@@ -213,6 +219,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   fusion: 'als,item-knn,rp3beta,social,tags,recent-knn,recent-als',
   fusionK: 60,
   seed: 1,
+  rankerSeedOffset: 0,
   threads: 'auto',
 });
 
@@ -464,7 +471,7 @@ export class HybridRecommender implements StackedRecommender {
   /** The LambdaMART settings every ranker of this model shares. */
   private rankerParams(): Partial<LambdaMartParams> {
     const p = this.params;
-    return { learningRate: p.learningRate, minLeaf: p.minLeaf, l2: p.rankerL2, subsample: p.rankerSubsample, objective: p.rankerObjective as RankObjective, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed };
+    return { learningRate: p.learningRate, minLeaf: p.minLeaf, l2: p.rankerL2, subsample: p.rankerSubsample, objective: p.rankerObjective as RankObjective, featureFraction: p.featureFraction, exclude: this.excludedColumns(), seed: p.seed + p.rankerSeedOffset };
   }
 
   /**

@@ -93,6 +93,22 @@ describe('hybrid', () => {
     expect(splitting.some((m) => m.splitCounts().reduce((a, b) => a + b, 0) > 0)).toBe(true);
   });
 
+  it('rankerSeedOffset moves only the rankers\' own seeds: the same lists, other rankers', async () => {
+    const split = randomEvalSplit(pairs, 1);
+    const data = { train: split.tuning.train, validation: split.tuning.validation };
+    const fitted = async (rankerSeedOffset: number) => {
+      const hybrid = new HybridRecommender({ ...FAST_HYBRID, crossFit: 3, combiner: 'ranker', seed: 4, rankerSeedOffset }, side);
+      const lists = await hybrid.stackingLists(data);
+      hybrid.fitRanker(lists);
+      const members = (hybrid as unknown as { ranker: AveragedRanker }).ranker.members as LambdaMart[];
+      return { lists, seeds: members.map((m) => m.params.seed) };
+    };
+    const base = await fitted(0);
+    const moved = await fitted(100);
+    expect(Array.from(moved.lists.block.features)).toEqual(Array.from(base.lists.block.features));
+    expect(moved.seeds).toEqual(base.seeds.map((seed) => (seed as number) + 100));
+  });
+
   it('sourceFeatures keeps the ranker off the left-out feature families', async () => {
     expect(() => new HybridRecommender({ sourceFeatures: 'rank,bogus' }, side)).toThrow(/unknown source feature family "bogus"/);
     const split = randomEvalSplit(pairs, 1);

@@ -1,5 +1,5 @@
 /**
- * The hybrid recommender and its own sources (social, tags, user-knn, rp3beta, ease, recent-knn,
+ * The hybrid recommender and its own sources (social, tags, tag-knn, user-knn, rp3beta, ease, recent-knn,
  * recent-als) as {@link ModelSpec}s. They need the dataset's side data (friend graph, tag
  * assignments, listening history), so their specs are bound to the
  * dataset by the runner (`bind`) before use; the hybrid is stacked (the runner hands it
@@ -11,6 +11,7 @@ import { HYBRID_ALS, HYBRID_DEFAULTS, type HybridParams, HybridRecommender, tagP
 import { RecentAlsSource, RecentKnnSource } from '../models/hybrid/recent.js';
 import type { SideData } from '../models/hybrid/side-data.js';
 import { SOCIAL_DEFAULTS, SocialRecommender } from '../models/hybrid/social.js';
+import { TAG_KNN_DEFAULTS, TagKnnRecommender } from '../models/hybrid/tag-knn.js';
 import { TAG_DEFAULTS, TagRecommender } from '../models/hybrid/tags.js';
 import { RP3_DEFAULTS, Rp3BetaRecommender } from '../models/hybrid/rp3beta.js';
 import { EASE_DEFAULTS, EaseRecommender } from '../models/hybrid/ease.js';
@@ -20,7 +21,7 @@ import type { Recommender, TrainProgress } from '../models/cf/recommender.js';
 import type { EvalDataset } from './runner.js';
 import type { GridSpec, ModelSpec, Params } from './tuning.js';
 
-export const HYBRID_MODEL_NAMES = ['hybrid', 'social', 'tags', 'user-knn', 'rp3beta', 'ease', 'recent-knn', 'recent-als'] as const;
+export const HYBRID_MODEL_NAMES = ['hybrid', 'social', 'tags', 'tag-knn', 'user-knn', 'rp3beta', 'ease', 'recent-knn', 'recent-als'] as const;
 export type HybridModelName = (typeof HYBRID_MODEL_NAMES)[number];
 
 export function isHybridModelName(name: string): name is HybridModelName {
@@ -33,6 +34,7 @@ export const HYBRID_GRIDS: Record<HybridModelName, { full: GridSpec; quick: Grid
   hybrid: { full: { values: {} }, quick: { fixed: { candidates: 50, trees: 100, windows: 1 }, values: {} } },
   social: { full: { values: { floor: [0, 0.05, 0.3] } }, quick: { values: { floor: [0.05] } } },
   tags: { full: { values: { ownWeight: [0, 0.5, 2] } }, quick: { values: { ownWeight: [0.5] } } },
+  'tag-knn': { full: { values: { k: [50, 100, 200] } }, quick: { values: { k: [100] } } },
   // The hybrid's two extra collaborative sources, as rows of their own.
   'user-knn': { full: { values: { k: [40, 80, 160] } }, quick: { values: { k: [80] } } },
   rp3beta: { full: { values: { beta: [0.3, 0.5, 0.7] } }, quick: { values: { beta: [0.5] } } },
@@ -57,6 +59,7 @@ const DEFAULTS: Record<HybridModelName, Readonly<Params>> = {
   hybrid: HYBRID_DEFAULTS as unknown as Params,
   social: SOCIAL_DEFAULTS as unknown as Params,
   tags: TAG_DEFAULTS as unknown as Params,
+  'tag-knn': TAG_KNN_DEFAULTS as unknown as Params,
   'user-knn': USER_KNN_DEFAULTS as unknown as Params,
   rp3beta: RP3_DEFAULTS as unknown as Params,
   ease: EASE_DEFAULTS as unknown as Params,
@@ -64,22 +67,22 @@ const DEFAULTS: Record<HybridModelName, Readonly<Params>> = {
   'recent-als': RECENT_DEFAULTS,
 };
 
-/** Builds the source lazily: tag profiles need the matrix shape, known at fit. */
+/** Builds a tag source lazily: tag profiles need the matrix shape, known at fit. */
 class LazyTags implements Recommender {
-  readonly name = 'tags';
-  private inner: TagRecommender | undefined;
+  private inner: Recommender | undefined;
   constructor(
+    readonly name: 'tags' | 'tag-knn',
     private readonly side: SideData,
     private readonly params: Params,
   ) {}
   async fit(train: InteractionMatrix, onProgress?: TrainProgress): Promise<void> {
     const profiles = tagProfilesOf(this.side, train.users, train.items);
-    if (!profiles) throw new RangeError('tags: the dataset has no tag assignments');
-    this.inner = new TagRecommender(profiles, this.params);
+    if (!profiles) throw new RangeError(`${this.name}: the dataset has no tag assignments`);
+    this.inner = this.name === 'tags' ? new TagRecommender(profiles, this.params) : new TagKnnRecommender(profiles, this.params);
     await this.inner.fit(train, onProgress);
   }
   scoreUsers(users: Int32Array, out: Float32Array): void {
-    if (!this.inner) throw new Error('tags: fit first');
+    if (!this.inner) throw new Error(`${this.name}: fit first`);
     this.inner.scoreUsers(users, out);
   }
 }
@@ -122,7 +125,8 @@ function create(name: HybridModelName, side: SideData, params: Params, seed: num
       if (!side.friends) throw new RangeError('social: the dataset has no friend graph');
       return new SocialRecommender(side.friends, params);
     case 'tags':
-      return new LazyTags(side, params);
+    case 'tag-knn':
+      return new LazyTags(name, side, params);
     case 'user-knn':
       return new UserKnnRecommender(params);
     case 'rp3beta':

@@ -34,6 +34,7 @@ import { extraFeatures } from './features.js';
 import { RecentAlsSource, RecentKnnSource } from './recent.js';
 import type { ListeningHistory, SideData } from './side-data.js';
 import { SocialRecommender } from './social.js';
+import { TagKnnRecommender } from './tag-knn.js';
 import { TagProfiles, TagRecommender } from './tags.js';
 import { Rp3BetaRecommender } from './rp3beta.js';
 import { EASE_DEFAULTS, EaseRecommender } from './ease.js';
@@ -66,7 +67,7 @@ export function isStacked(model: Recommender): model is StackedRecommender {
 /** The per-source feature columns (candidates.ts): score, rank, score − the best, z-score. */
 export const SOURCE_FEATURE_FAMILIES = ['score', 'rank', 'relative', 'z'] as const;
 
-export const HYBRID_SOURCES = ['als', 'item-knn', 'user-knn', 'rp3beta', 'ease', 'social', 'tags', 'popularity', 'recent-knn', 'recent-als'] as const;
+export const HYBRID_SOURCES = ['als', 'item-knn', 'user-knn', 'rp3beta', 'ease', 'social', 'tags', 'tag-knn', 'popularity', 'recent-knn', 'recent-als'] as const;
 
 export interface HybridParams {
   /** Candidates proposed per source and user. */
@@ -91,6 +92,8 @@ export interface HybridParams {
   easeLambda: number;
   socialFloor: number;
   tagOwnWeight: number;
+  /** Neighbours per artist of the tag-kNN source. */
+  tagKnnK: number;
   /**
    * Per-source feature families the ranker may split on, comma-separated among score, rank,
    * relative, z (the columns stay: the fusion reads the ranks).
@@ -98,7 +101,7 @@ export interface HybridParams {
   sourceFeatures: string;
   /** Share of the features each ranker tree may split on (1: all). */
   featureFraction: number;
-  /** Extra feature groups, comma-separated among knn, pop, als, social (features.ts); '' for none. */
+  /** Extra feature groups, comma-separated among knn, pop, als, social, era, recency (features.ts); '' for none. */
   features: string;
   /** On listening data, never propose items the user listened to only briefly before (skips). */
   maskSkips: boolean;
@@ -193,6 +196,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   easeLambda: EASE_DEFAULTS.lambda,
   socialFloor: 0.05,
   tagOwnWeight: 0.5,
+  tagKnnK: 100,
   sourceFeatures: 'score,rank,relative,z',
   featureFraction: 1,
   features: '',
@@ -408,6 +412,9 @@ export class HybridRecommender implements StackedRecommender {
         case 'tags':
           if (tagProfiles) sources.push({ name, model: new TagRecommender(tagProfiles, { ownWeight: p.tagOwnWeight }), minScore: 0 });
           break;
+        case 'tag-knn':
+          if (tagProfiles) sources.push({ name, model: new TagKnnRecommender(tagProfiles, { k: p.tagKnnK }), minScore: 0 });
+          break;
         case 'popularity':
           sources.push({ name, model: new PopularityRecommender(), minScore: 0 });
           break;
@@ -436,7 +443,7 @@ export class HybridRecommender implements StackedRecommender {
     };
     const extra = extraFeatures(
       listOf(p.features),
-      { train, knn: sources.find((s) => s.name === 'item-knn')?.model as ItemKnnRecommender | undefined, als: alsOf(sources.find((s) => s.name === 'als')?.model), friends },
+      { train, knn: sources.find((s) => s.name === 'item-knn')?.model as ItemKnnRecommender | undefined, als: alsOf(sources.find((s) => s.name === 'als')?.model), friends, tags: this.side.tags },
     );
     const masks = p.maskSkips && listening ? [listening.skips] : [];
     return { train, sources, context, extra, masks };

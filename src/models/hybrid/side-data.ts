@@ -19,7 +19,15 @@ export interface TagAssignments {
   readonly user: Int32Array;
   readonly item: Int32Array;
   readonly tag: Int32Array;
+  /**
+   * When each assignment was made, in months since year 0 (year × 12 + month − 1), or −1 when
+   * unknown. Optional: data without dates leaves it out.
+   */
+  readonly month?: Int32Array;
 }
+
+/** Tag dates before this year are treated as unknown (Last.fm 2K holds a few from 1956–1979). */
+export const FIRST_TAG_YEAR = 2005;
 
 /**
  * What a listening log knows about a training matrix's users beyond the matrix, as of that
@@ -75,6 +83,7 @@ export async function loadLastfmSide(dir: string, users: IdIndex, items: IdIndex
   const u: number[] = [];
   const i: number[] = [];
   const t: number[] = [];
+  const m: number[] = [];
   for (const { fields, line } of tagsTsv.rows) {
     const user = users.get(String(parseNatural(fields[0].trim(), tagsFile, line, 'userID')));
     const item = items.get(String(parseNatural(fields[1].trim(), tagsFile, line, 'artistID')));
@@ -85,9 +94,18 @@ export async function loadLastfmSide(dir: string, users: IdIndex, items: IdIndex
     u.push(user);
     i.push(item);
     t.push(tag);
+    m.push(tagMonth(fields[4], fields[5]));
   }
   return {
     friends: friendMatrix(users.size, pairs),
-    tags: { tags: tagIndex.size, user: Int32Array.from(u), item: Int32Array.from(i), tag: Int32Array.from(t) },
+    tags: { tags: tagIndex.size, user: Int32Array.from(u), item: Int32Array.from(i), tag: Int32Array.from(t), month: Int32Array.from(m) },
   };
+}
+
+/** Months since year 0 of a (month, year) pair, or −1 when missing, malformed or implausibly early. */
+export function tagMonth(month: string | undefined, year: string | undefined): number {
+  const mo = Number(month?.trim());
+  const y = Number(year?.trim());
+  if (!Number.isInteger(mo) || !Number.isInteger(y) || mo < 1 || mo > 12 || y < FIRST_TAG_YEAR) return -1;
+  return y * 12 + mo - 1;
 }

@@ -8,6 +8,7 @@
  * training artists. Tag weights are log(1 + users who gave the tag) × idf, where idf is a
  * global statistic of the tag (how many artists carry it), the same for every artist and user.
  */
+import { topK } from '../cf/factor-utils.js';
 import { type InteractionMatrix, buildMatrix } from '../cf/matrix.js';
 import type { Recommender, TrainProgress } from '../cf/recommender.js';
 import type { TagAssignments } from './side-data.js';
@@ -34,6 +35,7 @@ export class TagProfiles {
   private readonly own = new Map<number, number[]>();
   /** Per user, the artists they tagged. */
   private readonly taggedBy: number[][];
+  private readonly neighbourCache = new Map<number, { ptr: Int32Array; index: Int32Array; sim: Float32Array }>();
 
   constructor(assignments: TagAssignments, users: number, items: number) {
     this.items = items;
@@ -132,6 +134,55 @@ export class TagProfiles {
       for (let k = indptr[i]; k < indptr[i + 1]; k++) s += profile[indices[k]] * this.normalized[k];
       out[offset + i] = s * scale;
     }
+  }
+
+  /**
+   * Every artist's `k` nearest artists by the cosine of their (all users') tag vectors, best
+   * first, as CSR lists; computed once per k through the tag → artists inverted index.
+   */
+  neighbours(k: number): { ptr: Int32Array; index: Int32Array; sim: Float32Array } {
+    const cached = this.neighbourCache.get(k);
+    if (cached) return cached;
+    const { indptr, indices } = this.counts;
+    // tag → (artist, weight): the transpose of the normalised artist × tag matrix.
+    const byTag = buildMatrix(
+      this.tags,
+      this.items,
+      Array.from({ length: this.items }, (_, i) => i).flatMap((i) => {
+        const out = [];
+        for (let q = indptr[i]; q < indptr[i + 1]; q++) out.push({ user: indices[q], item: i, value: this.normalized[q] });
+        return out;
+      }),
+    );
+    const acc = new Float64Array(this.items);
+    const touched: number[] = [];
+    const ptr = new Int32Array(this.items + 1);
+    const index: number[] = [];
+    const sim: number[] = [];
+    for (let i = 0; i < this.items; i++) {
+      for (let q = indptr[i]; q < indptr[i + 1]; q++) {
+        const t = indices[q];
+        const w = this.normalized[q];
+        for (let e = byTag.indptr[t]; e < byTag.indptr[t + 1]; e++) {
+          const j = byTag.indices[e];
+          if (j === i) continue;
+          if (acc[j] === 0) touched.push(j);
+          acc[j] += w * byTag.values[e];
+        }
+      }
+      // Only touched artists are positive; the heap keeps the best k, ties to smaller indices.
+      const top = topK(acc, k, { exclude: (j) => !(acc[j] > 0) });
+      for (let r = 0; r < top.items.length; r++) {
+        index.push(top.items[r]);
+        sim.push(acc[top.items[r]]);
+      }
+      ptr[i + 1] = index.length;
+      for (const j of touched) acc[j] = 0;
+      touched.length = 0;
+    }
+    const lists = { ptr, index: Int32Array.from(index), sim: Float32Array.from(sim) };
+    this.neighbourCache.set(k, lists);
+    return lists;
   }
 
   /** profile · (artist i's normalised vector without u's assignments). */

@@ -35,6 +35,7 @@ import { RecentAlsSource, RecentKnnSource } from './recent.js';
 import type { ListeningHistory, SideData } from './side-data.js';
 import { SocialRecommender } from './social.js';
 import { TagKnnRecommender } from './tag-knn.js';
+import { type WindowHits, rankingWithUserColumns, reliabilityTable, windowHits, withUserColumns } from './reliability.js';
 import { TagProfiles, TagRecommender } from './tags.js';
 import { Rp3BetaRecommender } from './rp3beta.js';
 import { EASE_DEFAULTS, EaseRecommender } from './ease.js';
@@ -128,6 +129,12 @@ export interface HybridParams {
    * windows are earlier in time than validation.
    */
   windowsWithValidation: boolean;
+  /**
+   * Give the ranker, per user and source, how well that source found the user's held-out items
+   * in the stacking windows (reliability.ts; a window's lists from the other windows). Needs at
+   * least two windows.
+   */
+  userReliability: boolean;
   /** Maximum trees (early stopping on the inner half picks the number). */
   trees: number;
   learningRate: number;
@@ -202,6 +209,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   features: '',
   maskSkips: true,
   validationInPool: false,
+  userReliability: false,
   windows: 8,
   windowRounds: 1,
   windowNegatives: 0.25,
@@ -337,6 +345,8 @@ export class HybridRecommender implements StackedRecommender {
   /** The training matrix `fitStacked` fitted the sources on (the validation lists' pool). */
   private stackedTrain: InteractionMatrix | undefined;
   private ranker: RowScorer | undefined;
+  /** users × sources: each source's reliability for each user over all windows (userReliability). */
+  private reliability: Float32Array | undefined;
   /** Filled by fitStacked. */
   report: StackReport | undefined;
 
@@ -495,7 +505,8 @@ export class HybridRecommender implements StackedRecommender {
   /** Names of the ranker's features, in column order (after fit). */
   featureNames(): string[] {
     if (!this.set) throw new Error('hybrid: fit first');
-    return featureNames(this.set.sources, this.set.extra);
+    const names = featureNames(this.set.sources, this.set.extra);
+    return this.reliability ? [...names, ...this.set.sources.map((x) => `reliability:${x.name}`)] : names;
   }
 
   /**
@@ -516,6 +527,9 @@ export class HybridRecommender implements StackedRecommender {
     // Earlier windows first: each with its own sources, released once its lists are made.
     const windowData: RankingData[] = [];
     const windowReport: StackReport['windows'] = [];
+    const reliable = p.userReliability && windows.length >= 2;
+    const hits: WindowHits[] = [];
+    const listUsers: number[][] = [];
     for (let w = 0; w < windows.length; w++) {
       const withValidation = p.windowsWithValidation && !this.side.listening?.(windows[w].train);
       const windowTrain = withValidation ? unionOf(windows[w].train, validation) : windows[w].train;
@@ -524,7 +538,12 @@ export class HybridRecommender implements StackedRecommender {
       const users = usersWithItems(labels);
       const block = this.candidatesOf(set, users, [windowTrain]);
       const keep = p.windowNegatives < 1 ? (b: number, r: number) => hash01(p.seed + w, block.users[b], block.items[r]) < p.windowNegatives : undefined;
-      const d = rankingData(block, labels, () => true, true, keep);
+      const windowListUsers: number[] = [];
+      const d = rankingData(block, labels, () => true, true, keep, windowListUsers);
+      if (reliable) {
+        hits.push(windowHits(block, labels, set.sources.length, windowTrain.users));
+        listUsers.push(windowListUsers);
+      }
       windowData.push(d);
       windowReport.push({ lists: d.groups.length - 1, items: labels.indices.length, positivesInCandidates: sum(d.labels), rows: d.labels.length, trainItems: windowTrain.indices.length });
       onProgress?.(w + 1, windows.length, `window ${w + 1}`);
@@ -533,9 +552,12 @@ export class HybridRecommender implements StackedRecommender {
     this.validation = validation;
     this.stackedTrain = train;
     const set = this.set as SourceSet;
+    const S = set.sources.length;
+    this.reliability = reliable ? reliabilityTable(hits, S, train.users) : undefined;
+    const windowLists = reliable ? windowData.map((d, w) => rankingWithUserColumns(d, listUsers[w], reliabilityTable(hits, S, train.users, w), S)) : windowData;
     const users = usersWithItems(validation);
-    const block = this.candidatesOf(set, users, [train]);
-    return { windows: windowData, windowReport, block, validation, candidateSeconds: (performance.now() - started) / 1000 };
+    const block = this.withReliability(this.candidatesOf(set, users, [train]));
+    return { windows: windowLists, windowReport, block, validation, candidateSeconds: (performance.now() - started) / 1000 };
   }
 
   async fitStacked(data: StackingData, onProgress?: TrainProgress, windows: readonly StackingData[] = []): Promise<void> {
@@ -699,7 +721,13 @@ export class HybridRecommender implements StackedRecommender {
   /** Candidates and features for `users`, never proposing the items of `masks` (nor skips). */
   candidates(users: Int32Array, masks: readonly InteractionMatrix[]): CandidateBlock {
     if (!this.set) throw new Error('hybrid: fit first');
-    return this.candidatesOf(this.set, users, masks);
+    return this.withReliability(this.candidatesOf(this.set, users, masks));
+  }
+
+  /** The block with the users' source reliabilities appended, when the ranker was trained with them. */
+  private withReliability(block: CandidateBlock): CandidateBlock {
+    const set = this.set;
+    return this.reliability && set ? withUserColumns(block, this.reliability, set.sources.length) : block;
   }
 
   scoreUsers(users: Int32Array, out: Float32Array): void {
@@ -709,7 +737,7 @@ export class HybridRecommender implements StackedRecommender {
     out.fill(-Infinity, 0, users.length * n);
     const validation = this.validation;
     const pooled = validation !== undefined && this.params.validationInPool && this.stackedTrain === set.train;
-    const block = this.candidatesOf(set, users, validation && !pooled ? [set.train, validation] : [set.train]);
+    const block = this.withReliability(this.candidatesOf(set, users, validation && !pooled ? [set.train, validation] : [set.train]));
     const scores = new Float32Array(block.items.length);
     if (this.ranker) this.ranker.predict(block.features, scores);
     else scores.set(this.fusionScores(set, block.features, block.numFeatures));
@@ -785,6 +813,7 @@ export function rankingData(
   keep: (b: number) => boolean,
   onlyWithPositives: boolean,
   keepNegative?: (b: number, row: number) => boolean,
+  listUsers?: number[],
 ): RankingData {
   const f = block.numFeatures;
   const rows: number[] = [];
@@ -813,6 +842,7 @@ export function rankingData(
       continue;
     }
     groups.push(rows.length);
+    listUsers?.push(u);
     let dcg = 0;
     for (let r = 0; r < Math.min(10, set.size); r++) dcg += 1 / Math.log2(r + 2);
     ideal.push(dcg);

@@ -97,3 +97,50 @@ describe('extra feature groups', () => {
     expect(extraFeatures(['pop', 'social'], { train, friends })?.names).toEqual(['user:meanLogPopularity', 'item:popularityVsUser', 'social:friendsWith', 'social:shareOfFriends']);
   });
 });
+
+describe('coherence and friend-tags feature groups', () => {
+  it("coherence: the sum and count of item-kNN links from the user's other candidates", async () => {
+    const knn = new ItemKnnRecommender({ k: 5, weighting: 'none', shrink: 0 });
+    await knn.fit(train);
+    const candidates = [2, 4, 5];
+    const expected = (i: number): [number, number] => {
+      let sum = 0;
+      let links = 0;
+      for (const j of candidates) {
+        if (j === i) continue;
+        for (let q = knn.nbrPtr[j]; q < knn.nbrPtr[j + 1]; q++) {
+          if (knn.nbrIndex[q] !== i) continue;
+          sum += knn.nbrSim[q];
+          links++;
+        }
+      }
+      return [sum, links];
+    };
+    const extra = extraFeatures(['coherence'], { train, knn });
+    const out = new Float32Array(candidates.length * 2);
+    extra?.fill(0, [0, 1, 3], out); // another list first: nothing may carry over
+    extra?.fill(0, candidates, out);
+    candidates.forEach((i, c) => {
+      expect(out[2 * c]).toBeCloseTo(expected(i)[0], 6);
+      expect(out[2 * c + 1]).toBe(expected(i)[1]);
+    });
+    // Artists 4 and 5 go together (users 3 and 4), artist 2 with neither.
+    expect(out[3]).toBeGreaterThan(0);
+    expect(out[1]).toBe(0);
+  });
+
+  it("friend-tags: friends who tagged the candidate, and those of them who did not train on it; never the user's own tags", () => {
+    const tags = {
+      tags: 1,
+      user: Int32Array.from([1, 1, 2, 4, 0, 3]),
+      item: Int32Array.from([2, 2, 5, 5, 5, 5]),
+      tag: Int32Array.from([0, 0, 0, 0, 0, 0]),
+    };
+    // User 0's friends are 1, 2 and 4: friend 1 tagged artist 2 (twice) and trained on it,
+    // friends 2 and 4 tagged artist 5, which friend 4 trained on; user 0 and user 3 (no friend) tagged 5 too.
+    const [c2, c5, c3] = featuresOf(['friend-tags'], { train, friends, tags }, 0, [2, 5, 3]);
+    expect([c2['friendTags:friends'], c2['friendTags:notTrained']]).toEqual([1, 0]);
+    expect([c5['friendTags:friends'], c5['friendTags:notTrained']]).toEqual([2, 1]);
+    expect([c3['friendTags:friends'], c3['friendTags:notTrained']]).toEqual([0, 0]);
+  });
+});

@@ -51,6 +51,13 @@ interface Group {
   fill(u: number, items: readonly number[], out: Float32Array, stride: number, offset: number): void;
 }
 
+/** Writes, for every candidate i, the i-th entry of each per-item array as consecutive columns from `offset`. */
+function writeColumns(items: readonly number[], out: Float32Array, stride: number, offset: number, ...columns: ArrayLike<number>[]): void {
+  items.forEach((i, c) => {
+    for (let k = 0; k < columns.length; k++) out[c * stride + offset + k] = columns[k][i];
+  });
+}
+
 function knnGroup(train: InteractionMatrix, knn: ItemKnnRecommender): Group {
   const maxSim = new Float32Array(train.items);
   const count = new Int32Array(train.items);
@@ -66,10 +73,7 @@ function knnGroup(train: InteractionMatrix, knn: ItemKnnRecommender): Group {
           count[i]++;
         }
       }
-      items.forEach((i, c) => {
-        out[c * stride + offset] = maxSim[i];
-        out[c * stride + offset + 1] = count[i];
-      });
+      writeColumns(items, out, stride, offset, maxSim, count);
       for (let k = train.indptr[u]; k < train.indptr[u + 1]; k++) {
         const j = train.indices[k];
         for (let q = nbrPtr[j]; q < nbrPtr[j + 1]; q++) {
@@ -274,10 +278,7 @@ function recencyGroup(train: InteractionMatrix, knn: ItemKnnRecommender, dates: 
           if (nbrSim[q] > max[i]) max[i] = nbrSim[q];
         }
       }
-      items.forEach((i, c) => {
-        out[c * stride + offset] = sum[i];
-        out[c * stride + offset + 1] = max[i];
-      });
+      writeColumns(items, out, stride, offset, sum, max);
       for (const j of recent) {
         for (let q = nbrPtr[j]; q < nbrPtr[j + 1]; q++) {
           sum[nbrIndex[q]] = 0;
@@ -305,10 +306,7 @@ function coherenceGroup(items: number, knn: ItemKnnRecommender): Group {
           links[i]++;
         }
       }
-      candidates.forEach((i, c) => {
-        out[c * stride + offset] = sum[i];
-        out[c * stride + offset + 1] = links[i];
-      });
+      writeColumns(candidates, out, stride, offset, sum, links);
       for (const i of candidates) {
         inUnion[i] = 0;
         sum[i] = 0;
@@ -346,10 +344,7 @@ function friendTagsGroup(train: InteractionMatrix, friends: InteractionMatrix, t
         }
         for (let k = train.indptr[f]; k < train.indptr[f + 1]; k++) inTrain[train.indices[k]] = 0;
       }
-      items.forEach((i, c) => {
-        out[c * stride + offset] = tagged[i];
-        out[c * stride + offset + 1] = notTrained[i];
-      });
+      writeColumns(items, out, stride, offset, tagged, notTrained);
       for (const i of touched) {
         tagged[i] = 0;
         notTrained[i] = 0;

@@ -3,16 +3,8 @@ import { ImplicitALS } from '../../../src/models/cf/als.js';
 import { ItemKnnRecommender } from '../../../src/models/cf/item-knn.js';
 import { buildMatrix } from '../../../src/models/cf/matrix.js';
 import { extraFeatures } from '../../../src/models/hybrid/features.js';
+import { featuresOf } from './helpers.js';
 import { friendMatrix } from '../../../src/models/hybrid/side-data.js';
-
-/** Feature values of user u's candidates `items`, by feature name. */
-function featuresOf(groups: string[], inputs: Parameters<typeof extraFeatures>[1], u: number, items: number[]): Record<string, number>[] {
-  const extra = extraFeatures(groups, inputs);
-  if (!extra) throw new Error('no features built');
-  const out = new Float32Array(items.length * extra.names.length);
-  extra.fill(u, items, out);
-  return items.map((_, c) => Object.fromEntries(extra.names.map((n, k) => [n, out[c * extra.names.length + k]])));
-}
 
 // 5 users × 6 artists: artists 0–2 go together, so do 3–5; artist 0 is the most popular.
 const train = buildMatrix(5, 6, [

@@ -1,4 +1,5 @@
 import { IdIndex } from '../../../src/models/cf/matrix.js';
+import { extraFeatures } from '../../../src/models/hybrid/features.js';
 import { DAY_MS, type ListenLog, type PairData } from '../../../src/eval/split.js';
 import { type SideData, friendMatrix } from '../../../src/models/hybrid/side-data.js';
 
@@ -115,4 +116,13 @@ export function temporalLog(groups = 3, usersPerGroup = 12, itemsPerBlock = 40, 
     time: Float64Array.from(time),
     msPlayed: Float64Array.from(ms),
   };
+}
+
+/** Feature values of user u's candidates `items`, by feature name. */
+export function featuresOf(groups: string[], inputs: Parameters<typeof extraFeatures>[1], u: number, items: number[]): Record<string, number>[] {
+  const extra = extraFeatures(groups, inputs);
+  if (!extra) throw new Error('no features built');
+  const out = new Float32Array(items.length * extra.names.length);
+  extra.fill(u, items, out);
+  return items.map((_, c) => Object.fromEntries(extra.names.map((n, k) => [n, out[c * extra.names.length + k]])));
 }

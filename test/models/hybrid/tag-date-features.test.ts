@@ -5,18 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { ItemKnnRecommender } from '../../../src/models/cf/item-knn.js';
 import { IdIndex, buildMatrix, type InteractionMatrix } from '../../../src/models/cf/matrix.js';
 import { RECENT_MONTHS, UNKNOWN_DATE, extraFeatures } from '../../../src/models/hybrid/features.js';
+import { featuresOf } from './helpers.js';
 import { type TagAssignments, loadLastfmSide, tagMonth } from '../../../src/models/hybrid/side-data.js';
 
 const month = (year: number, m: number): number => year * 12 + m - 1;
-
-/** Feature values of user u's candidates `items`, by feature name. */
-function featuresOf(groups: string[], inputs: Parameters<typeof extraFeatures>[1], u: number, items: number[]): Record<string, number>[] {
-  const extra = extraFeatures(groups, inputs);
-  if (!extra) throw new Error('no features built');
-  const out = new Float32Array(items.length * extra.names.length);
-  extra.fill(u, items, out);
-  return items.map((_, c) => Object.fromEntries(extra.names.map((n, k) => [n, out[c * extra.names.length + k]])));
-}
 
 function tags(rows: [user: number, item: number, tag: number, month: number][]): TagAssignments {
   return {

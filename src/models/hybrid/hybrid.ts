@@ -102,7 +102,7 @@ export interface HybridParams {
   sourceFeatures: string;
   /** Share of the features each ranker tree may split on (1: all). */
   featureFraction: number;
-  /** Extra feature groups, comma-separated among knn, pop, als, social, era, recency (features.ts); '' for none. */
+  /** Extra feature groups, comma-separated among FEATURE_GROUPS (features.ts); '' for none. */
   features: string;
   /** On listening data, never propose items the user listened to only briefly before (skips). */
   maskSkips: boolean;

@@ -59,33 +59,31 @@ export function reliabilityTable(windows: readonly WindowHits[], sources: number
 
 /** The block with `sources` more columns per row: the row's user's entries of `table`. */
 export function withUserColumns(block: CandidateBlock, table: Float32Array, sources: number): CandidateBlock {
-  const f = block.numFeatures;
-  const g = f + sources;
-  const rows = block.items.length;
-  const features = new Float32Array(rows * g);
-  for (let b = 0; b < block.users.length; b++) {
-    const u = block.users[b];
-    const extra = table.subarray(u * sources, (u + 1) * sources);
-    for (let r = block.offsets[b]; r < block.offsets[b + 1]; r++) {
-      features.set(block.features.subarray(r * f, (r + 1) * f), r * g);
-      features.set(extra, r * g + f);
-    }
-  }
-  return { ...block, features, numFeatures: g };
+  return { ...block, ...appendUserColumns(block.features, block.numFeatures, block.offsets, block.users, table, sources) };
 }
 
 /** Labelled lists with `sources` more columns per row: the entries of `table` for each list's user (`listUsers[q]`). */
 export function rankingWithUserColumns(data: RankingData, listUsers: readonly number[], table: Float32Array, sources: number): RankingData {
-  const f = data.numFeatures;
+  return { ...data, ...appendUserColumns(data.features, data.numFeatures, data.groups, listUsers, table, sources) };
+}
+
+/** Rows × (f + sources): each row's f features, then its list's user's `sources` entries of `table` (list q is rows bounds[q] .. bounds[q + 1]). */
+function appendUserColumns(
+  rowsIn: Float32Array,
+  f: number,
+  bounds: ArrayLike<number>,
+  users: ArrayLike<number>,
+  table: Float32Array,
+  sources: number,
+): { features: Float32Array; numFeatures: number } {
   const g = f + sources;
-  const features = new Float32Array(data.labels.length * g);
-  for (let q = 0; q + 1 < data.groups.length; q++) {
-    const u = listUsers[q];
-    const extra = table.subarray(u * sources, (u + 1) * sources);
-    for (let r = data.groups[q]; r < data.groups[q + 1]; r++) {
-      features.set(data.features.subarray(r * f, (r + 1) * f), r * g);
+  const features = new Float32Array((rowsIn.length / f) * g);
+  for (let q = 0; q + 1 < bounds.length; q++) {
+    const extra = table.subarray(users[q] * sources, (users[q] + 1) * sources);
+    for (let r = bounds[q]; r < bounds[q + 1]; r++) {
+      features.set(rowsIn.subarray(r * f, (r + 1) * f), r * g);
       features.set(extra, r * g + f);
     }
   }
-  return { ...data, features, numFeatures: g };
+  return { features, numFeatures: g };
 }

@@ -9,7 +9,7 @@
  * global statistic of the tag (how many artists carry it), the same for every artist and user.
  */
 import { topK } from '../cf/factor-utils.js';
-import { type InteractionMatrix, buildMatrix } from '../cf/matrix.js';
+import { type InteractionMatrix, buildMatrix, transpose } from '../cf/matrix.js';
 import type { Recommender, TrainProgress } from '../cf/recommender.js';
 import type { TagAssignments } from './side-data.js';
 
@@ -145,15 +145,7 @@ export class TagProfiles {
     if (cached) return cached;
     const { indptr, indices } = this.counts;
     // tag → (artist, weight): the transpose of the normalised artist × tag matrix.
-    const byTag = buildMatrix(
-      this.tags,
-      this.items,
-      Array.from({ length: this.items }, (_, i) => i).flatMap((i) => {
-        const out = [];
-        for (let q = indptr[i]; q < indptr[i + 1]; q++) out.push({ user: indices[q], item: i, value: this.normalized[q] });
-        return out;
-      }),
-    );
+    const byTag = transpose({ ...this.counts, values: this.normalized });
     const acc = new Float64Array(this.items);
     const touched: number[] = [];
     const ptr = new Int32Array(this.items + 1);

@@ -7,8 +7,11 @@
  * source, the mean reciprocal rank of those items in the source's list.
  *
  * A window's own lists get the figure from the *other* windows (its labels never describe
- * themselves); validation and test lists get it from all windows. Windows are made from the
- * tuning part's training data only, so nothing here reads a validation label or a test cell.
+ * themselves); validation and test lists get it from all windows. No test cell is read: the
+ * windows are made from the tuning part. Their sources do train on the validation items
+ * (`windowsWithValidation`), so a user's figure depends on their validation items — but it is
+ * one value for every row of the user's list and cannot order it. A per-*row* figure counted
+ * over those windows would leak (validation-independence.test.ts; the hybrid README).
  */
 import type { InteractionMatrix } from '../cf/matrix.js';
 import type { RankingData } from '../ranker/lambdamart.js';

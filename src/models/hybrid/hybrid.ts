@@ -35,6 +35,7 @@ import { RecentAlsSource, RecentKnnSource } from './recent.js';
 import type { ListeningHistory, SideData } from './side-data.js';
 import { SocialRecommender } from './social.js';
 import { TagKnnRecommender } from './tag-knn.js';
+import { ITEM_PRECISION_NAMES, type WindowItemCounts, itemPrecisionTable, rankingWithItemColumns, windowItemCounts, withItemColumns } from './item-precision.js';
 import { type WindowHits, rankingWithUserColumns, reliabilityTable, windowHits, withUserColumns } from './reliability.js';
 import { TagProfiles, TagRecommender } from './tags.js';
 import { Rp3BetaRecommender } from './rp3beta.js';
@@ -135,6 +136,12 @@ export interface HybridParams {
    * least two windows.
    */
   userReliability: boolean;
+  /**
+   * Give the ranker, per candidate artist, its precision as a candidate over the stacking windows
+   * (item-precision.ts; a window's lists from the other windows), shrunk towards the pooled
+   * precision with this many pseudo-proposals; 0: off. Needs at least two windows.
+   */
+  itemPrecisionPrior: number;
   /** Maximum trees (early stopping on the inner half picks the number). */
   trees: number;
   learningRate: number;
@@ -210,6 +217,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   maskSkips: true,
   validationInPool: false,
   userReliability: false,
+  itemPrecisionPrior: 0,
   windows: 8,
   windowRounds: 1,
   windowNegatives: 0.25,
@@ -347,6 +355,8 @@ export class HybridRecommender implements StackedRecommender {
   private ranker: RowScorer | undefined;
   /** users × sources: each source's reliability for each user over all windows (userReliability). */
   private reliability: Float32Array | undefined;
+  /** items × 2: each artist's candidate precision over all windows (itemPrecisionPrior). */
+  private itemPrecision: Float32Array | undefined;
   /** Filled by fitStacked. */
   report: StackReport | undefined;
 
@@ -506,7 +516,11 @@ export class HybridRecommender implements StackedRecommender {
   featureNames(): string[] {
     if (!this.set) throw new Error('hybrid: fit first');
     const names = featureNames(this.set.sources, this.set.extra);
-    return this.reliability ? [...names, ...this.set.sources.map((x) => `reliability:${x.name}`)] : names;
+    return [
+      ...names,
+      ...(this.reliability ? this.set.sources.map((x) => `reliability:${x.name}`) : []),
+      ...(this.itemPrecision ? ITEM_PRECISION_NAMES : []),
+    ];
   }
 
   /**
@@ -530,6 +544,9 @@ export class HybridRecommender implements StackedRecommender {
     const reliable = p.userReliability && windows.length >= 2;
     const hits: WindowHits[] = [];
     const listUsers: number[][] = [];
+    const precise = p.itemPrecisionPrior > 0 && windows.length >= 2;
+    const itemCounts: WindowItemCounts[] = [];
+    const rowItems: number[][] = [];
     for (let w = 0; w < windows.length; w++) {
       const withValidation = p.windowsWithValidation && !this.side.listening?.(windows[w].train);
       const windowTrain = withValidation ? unionOf(windows[w].train, validation) : windows[w].train;
@@ -539,7 +556,12 @@ export class HybridRecommender implements StackedRecommender {
       const block = this.candidatesOf(set, users, [windowTrain]);
       const keep = p.windowNegatives < 1 ? (b: number, r: number) => hash01(p.seed + w, block.users[b], block.items[r]) < p.windowNegatives : undefined;
       const windowListUsers: number[] = [];
-      const d = rankingData(block, labels, () => true, true, keep, windowListUsers);
+      const windowRowItems: number[] = [];
+      const d = rankingData(block, labels, () => true, true, keep, windowListUsers, precise ? windowRowItems : undefined);
+      if (precise) {
+        itemCounts.push(windowItemCounts(block, labels, windowTrain.items));
+        rowItems.push(windowRowItems);
+      }
       if (reliable) {
         hits.push(windowHits(block, labels, set.sources.length, windowTrain.users));
         listUsers.push(windowListUsers);
@@ -554,9 +576,13 @@ export class HybridRecommender implements StackedRecommender {
     const set = this.set as SourceSet;
     const S = set.sources.length;
     this.reliability = reliable ? reliabilityTable(hits, S, train.users) : undefined;
-    const windowLists = reliable ? windowData.map((d, w) => rankingWithUserColumns(d, listUsers[w], reliabilityTable(hits, S, train.users, w), S)) : windowData;
+    this.itemPrecision = precise ? itemPrecisionTable(itemCounts, train.items, p.itemPrecisionPrior) : undefined;
+    const windowLists = windowData.map((d, w) => {
+      const withUsers = reliable ? rankingWithUserColumns(d, listUsers[w], reliabilityTable(hits, S, train.users, w), S) : d;
+      return precise ? rankingWithItemColumns(withUsers, rowItems[w], itemPrecisionTable(itemCounts, train.items, p.itemPrecisionPrior, w)) : withUsers;
+    });
     const users = usersWithItems(validation);
-    const block = this.withReliability(this.candidatesOf(set, users, [train]));
+    const block = this.withLearnedColumns(this.candidatesOf(set, users, [train]));
     return { windows: windowLists, windowReport, block, validation, candidateSeconds: (performance.now() - started) / 1000 };
   }
 
@@ -721,13 +747,14 @@ export class HybridRecommender implements StackedRecommender {
   /** Candidates and features for `users`, never proposing the items of `masks` (nor skips). */
   candidates(users: Int32Array, masks: readonly InteractionMatrix[]): CandidateBlock {
     if (!this.set) throw new Error('hybrid: fit first');
-    return this.withReliability(this.candidatesOf(this.set, users, masks));
+    return this.withLearnedColumns(this.candidatesOf(this.set, users, masks));
   }
 
-  /** The block with the users' source reliabilities appended, when the ranker was trained with them. */
-  private withReliability(block: CandidateBlock): CandidateBlock {
+  /** The block with the users' source reliabilities and the items' precisions appended, when the ranker was trained with them. */
+  private withLearnedColumns(block: CandidateBlock): CandidateBlock {
     const set = this.set;
-    return this.reliability && set ? withUserColumns(block, this.reliability, set.sources.length) : block;
+    const withUsers = this.reliability && set ? withUserColumns(block, this.reliability, set.sources.length) : block;
+    return this.itemPrecision ? withItemColumns(withUsers, this.itemPrecision) : withUsers;
   }
 
   scoreUsers(users: Int32Array, out: Float32Array): void {
@@ -737,7 +764,7 @@ export class HybridRecommender implements StackedRecommender {
     out.fill(-Infinity, 0, users.length * n);
     const validation = this.validation;
     const pooled = validation !== undefined && this.params.validationInPool && this.stackedTrain === set.train;
-    const block = this.withReliability(this.candidatesOf(set, users, validation && !pooled ? [set.train, validation] : [set.train]));
+    const block = this.withLearnedColumns(this.candidatesOf(set, users, validation && !pooled ? [set.train, validation] : [set.train]));
     const scores = new Float32Array(block.items.length);
     if (this.ranker) this.ranker.predict(block.features, scores);
     else scores.set(this.fusionScores(set, block.features, block.numFeatures));
@@ -814,6 +841,7 @@ export function rankingData(
   onlyWithPositives: boolean,
   keepNegative?: (b: number, row: number) => boolean,
   listUsers?: number[],
+  rowItems?: number[],
 ): RankingData {
   const f = block.numFeatures;
   const rows: number[] = [];
@@ -843,6 +871,7 @@ export function rankingData(
     }
     groups.push(rows.length);
     listUsers?.push(u);
+    if (rowItems) for (let k = from; k < rows.length; k++) rowItems.push(block.items[rows[k]]);
     let dcg = 0;
     for (let r = 0; r < Math.min(10, set.size); r++) dcg += 1 / Math.log2(r + 2);
     ideal.push(dcg);

@@ -35,7 +35,7 @@ import { RecentAlsSource, RecentKnnSource } from './recent.js';
 import type { ListeningHistory, SideData } from './side-data.js';
 import { SocialRecommender } from './social.js';
 import { TagKnnRecommender } from './tag-knn.js';
-import { ITEM_PRECISION_NAMES, type WindowItemCounts, itemPrecisionTable, rankingWithItemColumns, windowItemCounts, withItemColumns } from './item-precision.js';
+import { ITEM_PRECISION_NAMES, ItemPrecision, type WindowItemCounts, rankingWithItemColumns, windowItemCounts, withItemColumns } from './item-precision.js';
 import { type WindowHits, rankingWithUserColumns, reliabilityTable, windowHits, withUserColumns } from './reliability.js';
 import { TagProfiles, TagRecommender } from './tags.js';
 import { Rp3BetaRecommender } from './rp3beta.js';
@@ -355,8 +355,8 @@ export class HybridRecommender implements StackedRecommender {
   private ranker: RowScorer | undefined;
   /** users × sources: each source's reliability for each user over all windows (userReliability). */
   private reliability: Float32Array | undefined;
-  /** items × 2: each artist's candidate precision over all windows (itemPrecisionPrior). */
-  private itemPrecision: Float32Array | undefined;
+  /** Each artist's candidate precision over all windows (itemPrecisionPrior). */
+  private itemPrecision: ItemPrecision | undefined;
   /** Filled by fitStacked. */
   report: StackReport | undefined;
 
@@ -559,13 +559,11 @@ export class HybridRecommender implements StackedRecommender {
       const windowRowItems: number[] = [];
       const d = rankingData(block, labels, () => true, true, keep, windowListUsers, precise ? windowRowItems : undefined);
       if (precise) {
-        itemCounts.push(windowItemCounts(block, labels, windowTrain.items));
+        itemCounts.push(windowItemCounts(block, labels, windowTrain.users, windowTrain.items));
         rowItems.push(windowRowItems);
       }
-      if (reliable) {
-        hits.push(windowHits(block, labels, set.sources.length, windowTrain.users));
-        listUsers.push(windowListUsers);
-      }
+      if (reliable) hits.push(windowHits(block, labels, set.sources.length, windowTrain.users));
+      listUsers.push(windowListUsers);
       windowData.push(d);
       windowReport.push({ lists: d.groups.length - 1, items: labels.indices.length, positivesInCandidates: sum(d.labels), rows: d.labels.length, trainItems: windowTrain.indices.length });
       onProgress?.(w + 1, windows.length, `window ${w + 1}`);
@@ -576,10 +574,10 @@ export class HybridRecommender implements StackedRecommender {
     const set = this.set as SourceSet;
     const S = set.sources.length;
     this.reliability = reliable ? reliabilityTable(hits, S, train.users) : undefined;
-    this.itemPrecision = precise ? itemPrecisionTable(itemCounts, train.items, p.itemPrecisionPrior) : undefined;
+    this.itemPrecision = precise ? new ItemPrecision(itemCounts, train.items, p.itemPrecisionPrior) : undefined;
     const windowLists = windowData.map((d, w) => {
       const withUsers = reliable ? rankingWithUserColumns(d, listUsers[w], reliabilityTable(hits, S, train.users, w), S) : d;
-      return precise ? rankingWithItemColumns(withUsers, rowItems[w], itemPrecisionTable(itemCounts, train.items, p.itemPrecisionPrior, w)) : withUsers;
+      return precise ? rankingWithItemColumns(withUsers, listUsers[w], rowItems[w], new ItemPrecision(itemCounts, train.items, p.itemPrecisionPrior, w)) : withUsers;
     });
     const users = usersWithItems(validation);
     const block = this.withLearnedColumns(this.candidatesOf(set, users, [train]));

@@ -3,7 +3,7 @@ import { randomEvalSplit } from '../../../src/eval/split.js';
 import { buildMatrix } from '../../../src/models/cf/matrix.js';
 import type { CandidateBlock } from '../../../src/models/hybrid/candidates.js';
 import { HybridRecommender, rankingData } from '../../../src/models/hybrid/hybrid.js';
-import { ITEM_PRECISION_NAMES, itemPrecisionTable, rankingWithItemColumns, windowItemCounts, withItemColumns } from '../../../src/models/hybrid/item-precision.js';
+import { ITEM_PRECISION_NAMES, ItemPrecision, rankingWithItemColumns, windowItemCounts, withItemColumns } from '../../../src/models/hybrid/item-precision.js';
 import { FAST_HYBRID, blockData } from './helpers.js';
 
 // One feature per row: the row's item, so that appended columns can be checked against it.
@@ -29,46 +29,78 @@ describe('per-item candidate precision', () => {
     ],
   );
 
-  it('counts, per item, the lists that proposed it and those in which it was held out', () => {
-    const c = windowItemCounts(b, labels, 5);
+  it('counts, per item, the lists that proposed it and those in which it was held out, and keeps each list sorted', () => {
+    const c = windowItemCounts(b, labels, 2, 5);
     expect(Array.from(c.proposed)).toEqual([0, 2, 1, 1, 2]);
     expect(Array.from(c.heldOut)).toEqual([0, 2, 0, 1, 0]);
+    expect(Array.from(c.items)).toEqual([1, 3, 4, 1, 2, 4]);
+    expect(Array.from(c.held)).toEqual([1, 1, 0, 1, 0, 0]);
   });
 
-  it('shrinks each precision towards the pooled one, leaving a window out on request', () => {
-    const w0 = windowItemCounts(b, labels, 5);
-    const w1 = { proposed: Float64Array.from([0, 0, 3, 0, 2]), heldOut: Float64Array.from([0, 0, 3, 0, 0]) };
-    // Pooled over both: 6 held out of 11 proposals; prior 1.
-    const p = 6 / 11;
-    const both = itemPrecisionTable([w0, w1], 5, 1);
-    const expected = [
-      [p / 1, 0],
-      [(2 + p) / 3, Math.log1p(1)],
-      [(3 + p) / 5, Math.log1p(2)],
-      [(1 + p) / 2, Math.log1p(0.5)],
-      [p / 5, Math.log1p(2)],
-    ].flat();
-    expect(Array.from(both)).toEqual(expected.map(Math.fround));
-    // Without window 0 the table is window 1's alone: what window 0 held out cannot describe its own rows.
-    const without0 = itemPrecisionTable([w0, w1], 5, 1, 0);
-    const changed = { proposed: w0.proposed, heldOut: Float64Array.from([0, 0, 1, 0, 1]) };
-    expect(Array.from(itemPrecisionTable([changed, w1], 5, 1, 0))).toEqual(Array.from(without0));
-    expect(without0[2 * 2]).toBeCloseTo((3 + 3 / 5) / 4, 6);
-    expect(without0[1 * 2]).toBeCloseTo(3 / 5, 6);
+  // Window 1: user 0 is proposed items 2 and 4 (item 2 held out), user 2 items 2 and 4 (item 2 held out).
+  const labels1 = buildMatrix(3, 5, [
+    { user: 0, item: 2, value: 1 },
+    { user: 2, item: 2, value: 1 },
+  ]);
+  const b1 = block(
+    [0, 2],
+    [
+      [4, 2],
+      [2, 4],
+    ],
+  );
+  const figures = (p: ItemPrecision, u: number, i: number): number[] => {
+    const out = new Float32Array(2);
+    p.write(u, i, out, 0);
+    return Array.from(out);
+  };
+
+  it("shrinks each precision towards the pooled one, without the row's own user", () => {
+    const w0 = windowItemCounts(b, labels, 2, 5);
+    const w1 = windowItemCounts(b1, labels1, 3, 5);
+    // Pooled over both windows: 5 held out of 10 proposals; prior 1.
+    const both = new ItemPrecision([w0, w1], 5, 1);
+    const p = 5 / 10;
+    // User 1 on item 2: proposed by user 1 in window 0 (left out) and by users 0 and 2 in window 1, both held out.
+    expect(figures(both, 1, 2)).toEqual([(2 + p) / 3, Math.log1p(1)].map(Math.fround));
+    // User 0 on item 2: only user 1's and user 2's proposals count.
+    expect(figures(both, 0, 2)).toEqual([(1 + p) / 3, Math.log1p(1)].map(Math.fround));
+    // User 5 (in no window) on item 4: all four proposals, none held out.
+    expect(figures(both, 5, 4)).toEqual([p / 5, Math.log1p(2)].map(Math.fround));
   });
 
-  it("appends the row item's entries of the table, also after negatives were subsampled", () => {
-    const table = Float32Array.from([0, 0, 10, 11, 20, 21, 30, 31, 40, 41]);
-    const wide = withItemColumns(b, table);
+  it("a row's own label never moves its figures: its window is left out, and so is its user", () => {
+    const w0 = windowItemCounts(b, labels, 2, 5);
+    const w1 = windowItemCounts(b1, labels1, 3, 5);
+    const without0 = new ItemPrecision([w0, w1], 5, 1, 0);
+    // Window 0's labels changed: nothing seen without window 0 changes.
+    const relabelled = windowItemCounts(b, buildMatrix(2, 5, [{ user: 1, item: 4, value: 1 }]), 2, 5);
+    const again = new ItemPrecision([relabelled, w1], 5, 1, 0);
+    for (const u of [0, 1, 2]) for (let i = 0; i < 5; i++) expect(figures(again, u, i)).toEqual(figures(without0, u, i));
+    // User 0 no longer proposed item 4 in window 1 (as if they knew it): user 0's figures stay, user 2's change.
+    const known = windowItemCounts(block([0, 2], [[2], [2, 4]]), labels1, 3, 5);
+    const withKnown = new ItemPrecision([w0, known], 5, 1);
+    const withAll = new ItemPrecision([w0, w1], 5, 1);
+    expect(figures(withKnown, 0, 4)[1]).toEqual(figures(withAll, 0, 4)[1]);
+    expect(figures(withKnown, 2, 4)[1]).not.toEqual(figures(withAll, 2, 4)[1]);
+  });
+
+  it("appends the figures of each row's user and item, also after negatives were subsampled", () => {
+    const w1 = windowItemCounts(b1, labels1, 3, 5);
+    const precision = new ItemPrecision([w1], 5, 1);
+    const expected = (u: number, i: number): number[] => [i, ...figures(precision, u, i)];
+    const wide = withItemColumns(b, precision);
     expect(wide.numFeatures).toBe(3);
-    expect(Array.from(wide.features)).toEqual([1, 10, 11, 3, 30, 31, 4, 40, 41, 1, 10, 11, 4, 40, 41, 2, 20, 21]);
-    // Keep only the negatives of row 5 (item 2): the row items follow the kept rows.
+    expect(Array.from(wide.features)).toEqual([expected(0, 1), expected(0, 3), expected(0, 4), expected(1, 1), expected(1, 4), expected(1, 2)].flat());
+    // Keep only the negatives of row 5 (user 1's item 2): the row items follow the kept rows.
     const rowItems: number[] = [];
-    const data = rankingData(b, labels, () => true, true, (_b, r) => r === 5, undefined, rowItems);
+    const listUsers: number[] = [];
+    const data = rankingData(b, labels, () => true, true, (_b, r) => r === 5, listUsers, rowItems);
     expect(rowItems).toEqual([1, 3, 1, 2]);
-    const labelled = rankingWithItemColumns(data, rowItems, table);
-    expect(Array.from(labelled.features)).toEqual([1, 10, 11, 3, 30, 31, 1, 10, 11, 2, 20, 21]);
-    expect(() => rankingWithItemColumns(data, rowItems.slice(1), table)).toThrow(RangeError);
+    expect(listUsers).toEqual([0, 1]);
+    const labelled = rankingWithItemColumns(data, listUsers, rowItems, precision);
+    expect(Array.from(labelled.features)).toEqual([expected(0, 1), expected(0, 3), expected(1, 1), expected(1, 2)].flat());
+    expect(() => rankingWithItemColumns(data, listUsers, rowItems.slice(1), precision)).toThrow(RangeError);
   });
 
   it('in the hybrid: the ranker gets the two columns and scores with them, only with two windows or more', async () => {

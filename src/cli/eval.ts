@@ -12,7 +12,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseCommandArgs, parseGridValues, parseJsonOption } from '../eval/cli-options.js';
+import { DATASET_OPTIONS, DATASET_USAGE, UsageError, datasetName, openDataset, parseCommandArgs, parseGridValues, parseJsonOption, parseSeeds } from '../eval/cli-options.js';
 import { RECOMMENDER_NAMES, modelSpecs } from '../eval/models.js';
 import { PUBLISHED } from '../eval/published.js';
 import { markdownTable, reportJson, stackHeldOutNdcg, tuningTable } from '../eval/report.js';
@@ -25,7 +25,7 @@ import { runCli } from './run-cli.js';
 const USAGE = [
   'Usage: npm run eval -- <lastfm-2k|spotify-history> --data <dir> [options]',
   '',
-  '  --seeds <n|list>          5 (seeds 1..5, the default), or a list: 1,2,7 (--quick: 1)',
+  '  --seeds <n|list>          5 (seeds 1..5, the default), or a list: 1,2,7 or 2, (seed 2 alone) (--quick: 1)',
   `  --models <list>           default ${RECOMMENDER_NAMES.join(',')}`,
   '  --out <file.json>         write the JSON report there',
   '  --quick                   one seed and the quick grids (a smoke run)',
@@ -39,19 +39,6 @@ const USAGE = [
   '                            validation (random splits; for choices about the final fit; test is never read)',
   ...DATASET_USAGE,
 ].join('\n');
-
-function parseSeeds(value: string | undefined, quick: boolean): number[] {
-  if (value === undefined) return quick ? [1] : [1, 2, 3, 4, 5];
-  const parts = value.split(',').map((s) => s.trim());
-  const numbers = parts.map(Number);
-  if (numbers.some((n) => !Number.isInteger(n) || n < 0)) throw new UsageError(`--seeds must be a count or a list of integers, got "${value}"`);
-  if (numbers.length === 1) {
-    if (numbers[0] < 1) throw new UsageError('--seeds must be at least 1');
-    return Array.from({ length: numbers[0] }, (_, i) => i + 1);
-  }
-  if (new Set(numbers).size !== numbers.length) throw new UsageError('--seeds lists a seed twice');
-  return numbers;
-}
 
 function formatParams(params: Record<string, unknown>): string {
   return Object.entries(params)

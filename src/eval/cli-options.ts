@@ -140,3 +140,19 @@ export function parseJsonOption(text: string, option: string): unknown {
     throw new UsageError(`--${option} is not JSON: ${(error as Error).message}`);
   }
 }
+
+/** `--seeds`: a count n (seeds 1..n) or a comma list of seeds; undefined: 1..5 (quick: 1). */
+export function parseSeeds(value: string | undefined, quick: boolean): number[] {
+  if (value === undefined) return quick ? [1] : [1, 2, 3, 4, 5];
+  // A trailing comma makes a one-seed list ("2," = seed 2 alone; a bare "2" is a count).
+  const isList = value.includes(',');
+  const parts = value.split(',').map((s) => s.trim());
+  const numbers = (parts.at(-1) === '' && parts.length > 1 ? parts.slice(0, -1) : parts).map((s) => (s === '' ? NaN : Number(s)));
+  if (numbers.some((n) => !Number.isInteger(n) || n < 0)) throw new UsageError(`--seeds must be a count or a list of integers, got "${value}"`);
+  if (!isList) {
+    if (numbers[0] < 1) throw new UsageError('--seeds must be at least 1');
+    return Array.from({ length: numbers[0] }, (_, i) => i + 1);
+  }
+  if (new Set(numbers).size !== numbers.length) throw new UsageError('--seeds lists a seed twice');
+  return numbers;
+}

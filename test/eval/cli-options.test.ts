@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseArgv, parseCommandArgs } from '../../src/eval/cli-options.js';
+import { parseArgv, parseCommandArgs, parseSeeds } from '../../src/eval/cli-options.js';
 
 describe('command-line options', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -23,5 +23,18 @@ describe('command-line options', () => {
     expect(err).toHaveBeenCalledWith('unknown option --bogus\n\nUsage: x');
     const args = parseCommandArgs(['a', '--data', 'd'], ['data'], [], 'Usage: x');
     expect(typeof args === 'number' ? args : args.options.get('data')).toBe('d');
+  });
+
+  it('parseSeeds: a count, a list, one seed alone with a trailing comma, and clear errors', () => {
+    expect(parseSeeds(undefined, false)).toEqual([1, 2, 3, 4, 5]);
+    expect(parseSeeds(undefined, true)).toEqual([1]);
+    expect(parseSeeds('2', false)).toEqual([1, 2]);
+    expect(parseSeeds('3,4', false)).toEqual([3, 4]);
+    expect(parseSeeds('2,', false)).toEqual([2]);
+    expect(() => parseSeeds('0', false)).toThrow(/at least 1/);
+    expect(() => parseSeeds('1,1', false)).toThrow(/twice/);
+    expect(() => parseSeeds(',', false)).toThrow(/count or a list/);
+    expect(() => parseSeeds('1,,2', false)).toThrow(/count or a list/);
+    expect(() => parseSeeds('x', false)).toThrow(/count or a list/);
   });
 });

@@ -559,7 +559,10 @@ export class HybridRecommender implements StackedRecommender {
       const windowRowItems: number[] = [];
       const d = rankingData(block, labels, () => true, true, keep, windowListUsers, precise ? windowRowItems : undefined);
       if (precise) {
-        itemCounts.push(windowItemCounts(block, labels, windowTrain.users, windowTrain.items));
+        // The counts must not know any validation item (item-precision.ts): when this window's
+        // sources train on them, the counts come from sources on the window's own matrix.
+        const counted = withValidation ? this.candidatesOf(await this.buildSources(windows[w].train, 1000 * (w + 1) + 500), users, [windows[w].train]) : block;
+        itemCounts.push(windowItemCounts(counted, labels, windowTrain.users, windowTrain.items));
         rowItems.push(windowRowItems);
       }
       if (reliable) hits.push(windowHits(block, labels, set.sources.length, windowTrain.users));

@@ -13,8 +13,15 @@
  *   the validation items). Counting the user's own proposals would make a rare artist's figure
  *   differ between the user's positives and negatives — a difference test rows never show.
  *
- * Windows are made from the tuning part's training data only, so nothing here reads a
- * validation label or a test cell.
+ * And the counts never come from sources that know a validation item. The windows' ranker
+ * lists do (`windowsWithValidation`): those sources propose a user's validation artists to
+ * the user's friends and neighbours, so a rare artist's counts would differ between a user's
+ * validation artists and their other candidates — on the lists the out-of-fold figure is
+ * measured on, and never on test artists (+0.005 out of fold, −0.001 in a nested run). The
+ * hybrid therefore counts over candidates from sources fitted on each window's own training
+ * matrix, a part of the tuning part's training data; test/models/hybrid/
+ * validation-independence.test.ts checks that the validation lists' columns do not move when
+ * the validation labels do.
  */
 import type { InteractionMatrix } from '../cf/matrix.js';
 import type { RankingData } from '../ranker/lambdamart.js';

@@ -139,7 +139,7 @@ export interface HybridParams {
   /**
    * Give the ranker, per candidate artist, its precision as a candidate over the stacking windows
    * (item-precision.ts; a window's lists from the other windows), shrunk towards the pooled
-   * precision with this many pseudo-proposals; 0: off. Needs at least two windows.
+   * precision with this many pseudo-proposals; 0: off (no gain measured). Needs at least two windows.
    */
   itemPrecisionPrior: number;
   /** Maximum trees (early stopping on the inner half picks the number). */

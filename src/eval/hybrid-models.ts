@@ -7,7 +7,8 @@
  */
 import { ImplicitALS } from '../models/cf/als.js';
 import { ItemKnnRecommender, type ItemKnnWeighting } from '../models/cf/item-knn.js';
-import { HYBRID_ALS, HYBRID_DEFAULTS, type HybridParams, HybridRecommender, tagProfilesOf } from '../models/hybrid/hybrid.js';
+import { HybridRecommender, tagProfilesOf } from '../models/hybrid/hybrid.js';
+import { HYBRID_ALS, HYBRID_DEFAULTS, type HybridParams } from '../models/hybrid/params.js';
 import { RecentAlsSource, RecentKnnSource } from '../models/hybrid/recent.js';
 import type { SideData } from '../models/hybrid/side-data.js';
 import { SOCIAL_DEFAULTS, SocialRecommender } from '../models/hybrid/social.js';

@@ -8,7 +8,7 @@
  * are fixed.
  */
 import type { Progress } from '../lib/progress.js';
-import { type StackedRecommender, isStacked } from '../models/hybrid/hybrid.js';
+import { type StackedRecommender, isStacked } from '../models/hybrid/stacked.js';
 import { silentProgress } from '../lib/progress.js';
 import type { EvalDataset } from './dataset.js';
 import { evaluateRanking, metricNames } from './metrics.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InteractionMatrix } from '../../src/models/cf/matrix.js';
 import type { Recommender, TrainProgress } from '../../src/models/cf/recommender.js';
-import type { StackedRecommender, StackingData } from '../../src/models/hybrid/hybrid.js';
+import type { StackedRecommender, StackingData } from '../../src/models/hybrid/stacked.js';
 import { PUBLISHED } from '../../src/eval/published.js';
 import { markdownTable, reportJson, stackHeldOutNdcg, tuningTable } from '../../src/eval/report.js';
 import { type EvalDataset, meanStd, runEvaluation, tuningPart } from '../../src/eval/runner.js';

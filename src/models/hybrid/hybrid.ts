@@ -24,11 +24,12 @@
  */
 import { ImplicitALS } from '../cf/als.js';
 import { ItemKnnRecommender, type ItemKnnWeighting } from '../cf/item-knn.js';
-import { type InteractionMatrix, type Triple, buildMatrix } from '../cf/matrix.js';
+import type { InteractionMatrix } from '../cf/matrix.js';
 import { PopularityRecommender } from '../cf/popularity.js';
 import type { Recommender, TrainProgress } from '../cf/recommender.js';
 import { type RowScorer, crossFitLambdaMart } from '../ranker/cross-fit.js';
-import { LAMBDAMART_DEFAULTS, LambdaMart, type LambdaMartParams, RANK_OBJECTIVES, type RankObjective, type RankingData, concatRanking, meanNdcg, ndcgPerQuery } from '../ranker/lambdamart.js';
+import { LambdaMart, type LambdaMartParams, RANK_OBJECTIVES, type RankObjective, type RankingData, concatRanking, ndcgPerQuery } from '../ranker/lambdamart.js';
+import { AveragedRecommender } from './averaged.js';
 import { type CandidateBlock, type Context, type ExtraFeatures, type Source, featureNames, generateCandidates } from './candidates.js';
 import { extraFeatures } from './features.js';
 import { RecentAlsSource, RecentKnnSource } from './recent.js';
@@ -39,212 +40,11 @@ import { ITEM_PRECISION_NAMES, ItemPrecision, type WindowItemCounts, rankingWith
 import { type WindowHits, rankingWithUserColumns, reliabilityTable, windowHits, withUserColumns } from './reliability.js';
 import { TagProfiles, TagRecommender } from './tags.js';
 import { Rp3BetaRecommender } from './rp3beta.js';
-import { EASE_DEFAULTS, EaseRecommender } from './ease.js';
+import { EaseRecommender } from './ease.js';
 import { UserKnnRecommender } from './user-knn.js';
-
-/** Training and validation matrices: all a stacked model may see (never test). */
-export interface StackingData {
-  readonly train: InteractionMatrix;
-  readonly validation: InteractionMatrix;
-}
-
-export interface StackedRecommender extends Recommender {
-  /** How many extra labelled windows `fitStacked` would like from the protocol (0: none). */
-  readonly stackingWindows: number;
-  /** Rounds of those windows, each from a new shuffle where the protocol can (default 1). */
-  readonly stackingRounds?: number;
-  /**
-   * Fits whatever needs held-out labels (a ranker) from validation, and from `windows` (more
-   * {train, held-out} pairs made from the training data alone); sources from train.
-   */
-  fitStacked(data: StackingData, onProgress?: TrainProgress, windows?: readonly StackingData[]): Promise<void>;
-  /** A summary of the stacked fit for reports (JSON-serialisable), once fitted. */
-  stackReport?(): unknown;
-}
-
-export function isStacked(model: Recommender): model is StackedRecommender {
-  return typeof (model as Partial<StackedRecommender>).fitStacked === 'function';
-}
-
-/** The per-source feature columns (candidates.ts): score, rank, score − the best, z-score. */
-export const SOURCE_FEATURE_FAMILIES = ['score', 'rank', 'relative', 'z'] as const;
-
-export const HYBRID_SOURCES = ['als', 'item-knn', 'user-knn', 'rp3beta', 'ease', 'social', 'tags', 'tag-knn', 'popularity', 'recent-knn', 'recent-als'] as const;
-
-export interface HybridParams {
-  /** Candidates proposed per source and user. */
-  candidates: number;
-  /**
-   * Sources, comma-separated among als, item-knn, user-knn, rp3beta, ease, social, tags, popularity,
-   * recent-knn, recent-als. A source the data cannot feed (no friend graph, no tags, no
-   * listening history) is left out.
-   */
-  sources: string;
-  alsFactors: number;
-  alsAlpha: number;
-  alsLambda: number;
-  alsIterations: number;
-  /** ALS fits (seeds seed, seed + 1, …) whose scores are averaged into the als source. */
-  alsFits: number;
-  knnK: number;
-  knnWeighting: string;
-  knnShrink: number;
-  userKnnK: number;
-  rp3Beta: number;
-  easeLambda: number;
-  socialFloor: number;
-  tagOwnWeight: number;
-  /** Neighbours per artist of the tag-kNN source. */
-  tagKnnK: number;
-  /**
-   * Per-source feature families the ranker may split on, comma-separated among score, rank,
-   * relative, z (the columns stay: the fusion reads the ranks).
-   */
-  sourceFeatures: string;
-  /** Share of the features each ranker tree may split on (1: all). */
-  featureFraction: number;
-  /** Extra feature groups, comma-separated among FEATURE_GROUPS (features.ts); '' for none. */
-  features: string;
-  /** On listening data, never propose items the user listened to only briefly before (skips). */
-  maskSkips: boolean;
-  /**
-   * When ranking after `fitStacked` on the same training matrix: make the candidates and their
-   * features with the validation items still in the pool, as in the validation lists the ranker
-   * learned from, and drop them only after scoring. Otherwise they leave the pool first, which
-   * moves every other candidate's rank, relative score and z-score away from what the ranker saw.
-   */
-  validationInPool: boolean;
-  /** Extra labelled windows asked of the protocol for the ranker's training (see fitStacked). */
-  windows: number;
-  /**
-   * Rounds of `windows` (random splits): each round folds every user's training items anew, so
-   * the ranker sees rounds × windows labelled lists per user. 1: one partition.
-   */
-  windowRounds: number;
-  /** Share of a window's negative candidates kept for the ranker (seeded; positives always kept). */
-  windowNegatives: number;
-  /**
-   * Fit each window's sources on its training matrix plus the validation items (as inputs, never
-   * as labels), so a window's lists are shaped like the validation lists: as many known items per
-   * user, the held-out items, and only the test items unknown. Not on listening data, whose
-   * windows are earlier in time than validation.
-   */
-  windowsWithValidation: boolean;
-  /**
-   * Give the ranker, per user and source, how well that source found the user's held-out items
-   * in the stacking windows (reliability.ts; a window's lists from the other windows). Needs at
-   * least two windows.
-   */
-  userReliability: boolean;
-  /**
-   * Give the ranker, per candidate artist, its precision as a candidate over the stacking windows
-   * (item-precision.ts; a window's lists from the other windows), shrunk towards the pooled
-   * precision with this many pseudo-proposals; 0: off (no gain measured). Needs at least two windows.
-   */
-  itemPrecisionPrior: number;
-  /** Maximum trees (early stopping on the inner half picks the number). */
-  trees: number;
-  learningRate: number;
-  /** Tree depths tried on the inner split, comma-separated. */
-  depths: string;
-  minLeaf: number;
-  /** L2 regularisation of the ranker's leaf values (Newton steps Σg / (Σh + l2)). */
-  rankerL2: number;
-  patience: number;
-  /** Early stopping keeps the tree count whose ±smoothing neighbourhood is best on the held-out half. */
-  smoothing: number;
-  /** Share of the lists each tree of the ranker is grown on (stochastic boosting; 1: all). */
-  rankerSubsample: number;
-  /** The ranker's loss: 'lambdarank' (pairwise, NDCG-weighted) or 'softmax' (listwise cross-entropy). */
-  rankerObjective: string;
-  /** Share of the validation users the ranker trains on during the inner selection. */
-  innerShare: number;
-  /** Retrain the chosen ranker on all validation users (else keep the one trained on the inner half). */
-  refit: boolean;
-  /**
-   * Cross-fitting (≥ 2; 0 or 1: off): the validation users fall in `crossFit` seeded folds; one
-   * ranker per fold trains on the windows and the other folds, the tree count is chosen on the
-   * held-out curves averaged over the folds, and the rankers' mean score orders the candidates
-   * (no refit; `depths`' first depth; `innerShare` and `refit` unused).
-   */
-  crossFit: number;
-  /**
-   * How candidates are ordered: 'ranker' (LambdaMART), 'rrf' (reciprocal-rank fusion of the
-   * sources), or 'auto': the ranker when it beats the fusion on the held-out validation users
-   * by more than `autoMargin` standard errors (paired over users), else the fusion — a learned
-   * ranker needs enough labels to beat a fixed rule.
-   */
-  combiner: string;
-  autoMargin: number;
-  /**
-   * The sources the reciprocal-rank fusion adds up (comma-separated; those present). Default:
-   * all but popularity and user-kNN, whose lists are nearly the same popular items for
-   * everyone (see README).
-   */
-  fusion: string;
-  /** The constant k of the fusion: score = Σ 1 / (k + rank). */
-  fusionK: number;
-  seed: number;
-  /**
-   * Added to the seed of the rankers' own draws only (which lists each tree grows on), not to
-   * the sources, the folds or the sampled negatives: for measuring how much of a figure is the
-   * ranker's seed.
-   */
-  rankerSeedOffset: number;
-  threads: number | string;
-}
-
-export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
-  candidates: 50,
-  sources: 'als,item-knn,user-knn,rp3beta,social,tags,popularity,recent-knn,recent-als',
-  alsFactors: 64,
-  alsAlpha: 16,
-  alsLambda: 50,
-  alsIterations: 15,
-  alsFits: 1,
-  knnK: 200,
-  knnWeighting: 'tfidf',
-  knnShrink: 5,
-  userKnnK: 80,
-  rp3Beta: 0.5,
-  easeLambda: EASE_DEFAULTS.lambda,
-  socialFloor: 0.05,
-  tagOwnWeight: 0.5,
-  tagKnnK: 100,
-  sourceFeatures: 'score,rank,relative,z',
-  featureFraction: 1,
-  features: '',
-  maskSkips: true,
-  validationInPool: false,
-  userReliability: false,
-  itemPrecisionPrior: 0,
-  windows: 8,
-  windowRounds: 1,
-  windowNegatives: 0.25,
-  windowsWithValidation: true,
-  trees: 300,
-  learningRate: 0.1,
-  depths: '3',
-  minLeaf: 50,
-  rankerL2: LAMBDAMART_DEFAULTS.l2,
-  patience: 50,
-  smoothing: 10,
-  rankerSubsample: 0.5,
-  rankerObjective: LAMBDAMART_DEFAULTS.objective,
-  innerShare: 0.5,
-  refit: true,
-  crossFit: 3,
-  combiner: 'auto',
-  autoMargin: 2,
-  fusion: 'als,item-knn,rp3beta,social,tags,recent-knn,recent-als',
-  fusionK: 60,
-  seed: 1,
-  rankerSeedOffset: 0,
-  threads: 'auto',
-});
-
-/** The ALS settings every hybrid ALS fit shares (the lab's validation choice on Last.fm 2K besides factors, α, λ and iterations). */
-export const HYBRID_ALS = Object.freeze({ confidence: 'log' as const, epsilon: 1, regScaling: 'none' as const, unobservedWeight: 1 });
+import { type PairedComparison, pairedComparison, rankingData, sourceNdcgOf, sum, unionOf, usersWithItems } from './labelled-lists.js';
+import { HYBRID_ALS, HYBRID_DEFAULTS, HYBRID_SOURCES, type HybridParams, SOURCE_FEATURE_FAMILIES } from './params.js';
+import type { StackedRecommender, StackingData } from './stacked.js';
 
 const tagProfileCache = new WeakMap<object, TagProfiles>();
 
@@ -257,33 +57,6 @@ export function tagProfilesOf(side: SideData, users: number, items: number): Tag
     tagProfileCache.set(side.tags, p);
   }
   return p;
-}
-
-/** Mean score of several fits of one model (e.g. ALS from different seeds): less seed noise. */
-export class AveragedRecommender implements Recommender {
-  private items = 0;
-  constructor(
-    readonly name: string,
-    readonly models: readonly Recommender[],
-  ) {}
-  async fit(train: InteractionMatrix, onProgress?: TrainProgress): Promise<void> {
-    this.items = train.items;
-    for (let m = 0; m < this.models.length; m++) {
-      await this.models[m].fit(train);
-      onProgress?.(m + 1, this.models.length);
-    }
-  }
-  scoreUsers(users: Int32Array, out: Float32Array): void {
-    const size = users.length * this.items;
-    const tmp = new Float32Array(size);
-    out.fill(0, 0, size);
-    for (const m of this.models) {
-      m.scoreUsers(users, tmp);
-      for (let k = 0; k < size; k++) out[k] += tmp[k];
-    }
-    const inv = 1 / this.models.length;
-    for (let k = 0; k < size; k++) out[k] *= inv;
-  }
 }
 
 function alsOf(model: Recommender | undefined): ImplicitALS | undefined {
@@ -320,7 +93,7 @@ export interface StackReport {
   windows: { lists: number; items: number; positivesInCandidates: number; rows: number; trainItems: number }[];
   perDepth: { depth: number; trees: number; ndcg: number }[];
   /** Held-out half: the chosen ranker against the reciprocal-rank fusion, paired over users. */
-  versusFusion: { ranker: number; fusion: number; meanDifference: number; standardError: number; users: number };
+  versusFusion: PairedComparison;
   /** 'ranker' or 'rrf'. */
   combiner: string;
   /** NDCG@10 of each source alone on the held-out half of the validation users. */
@@ -634,7 +407,7 @@ export class HybridRecommender implements StackedRecommender {
       this.ranker = innerBest;
     }
     // Each source alone on the held-out half.
-    const sourceNdcg = sourceNdcgOf(set, b);
+    const sourceNdcg = sourceNdcgOf(set.sources, b);
     this.report = this.reportOf(lists, started, {
       trainUsers: a.groups.length - 1,
       heldOutUsers: b.groups.length - 1,
@@ -689,7 +462,7 @@ export class HybridRecommender implements StackedRecommender {
     const versusFusion = pairedComparison(rankerNdcg, ndcgPerQuery(this.fusionScores(set, held.features, held.numFeatures), held, 10));
     const combiner = this.chooseCombiner(versusFusion);
     this.ranker = combiner === 'ranker' ? fitted.ranker : undefined;
-    const sourceNdcg = sourceNdcgOf(set, held);
+    const sourceNdcg = sourceNdcgOf(set.sources, held);
     this.report = this.reportOf(lists, started, {
       trainUsers: held.groups.length - 1,
       heldOutUsers: held.groups.length - 1,
@@ -777,109 +550,6 @@ export class HybridRecommender implements StackedRecommender {
       }
     }
   }
-}
-
-/** Mean of a − b over the queries where both are defined, its standard error, and the two means. */
-/**
- * Each source alone on some lists: its score column orders the candidates (its own top N are
- * all candidates, so its top 10 is its full-catalogue top 10 among what it may propose).
- */
-function sourceNdcgOf(set: SourceSet, data: RankingData): Record<string, number> {
-  const out: Record<string, number> = {};
-  set.sources.forEach((source, s) => {
-    const column = Float32Array.from({ length: data.labels.length }, (_, r) => data.features[r * data.numFeatures + s]);
-    out[source.name] = meanNdcg(column, data, 10);
-  });
-  return out;
-}
-
-function pairedComparison(a: Float64Array, b: Float64Array): StackReport['versusFusion'] {
-  const diffs: number[] = [];
-  let sa = 0;
-  let sb = 0;
-  for (let q = 0; q < a.length; q++) {
-    if (Number.isNaN(a[q]) || Number.isNaN(b[q])) continue;
-    diffs.push(a[q] - b[q]);
-    sa += a[q];
-    sb += b[q];
-  }
-  const n = diffs.length;
-  if (n === 0) return { ranker: 0, fusion: 0, meanDifference: 0, standardError: Infinity, users: 0 };
-  const mean = diffs.reduce((x, y) => x + y, 0) / n;
-  const variance = n > 1 ? diffs.reduce((x, d) => x + (d - mean) * (d - mean), 0) / (n - 1) : Infinity;
-  return { ranker: sa / n, fusion: sb / n, meanDifference: mean, standardError: Math.sqrt(variance / n), users: n };
-}
-
-function sum(values: ArrayLike<number>): number {
-  let s = 0;
-  for (let k = 0; k < values.length; k++) s += values[k];
-  return s;
-}
-
-/** The cells of both matrices (same shape; a cell in both adds up). */
-function unionOf(a: InteractionMatrix, b: InteractionMatrix): InteractionMatrix {
-  const triples: Triple[] = [];
-  for (const m of [a, b]) {
-    for (let u = 0; u < m.users; u++) for (let k = m.indptr[u]; k < m.indptr[u + 1]; k++) triples.push({ user: u, item: m.indices[k], value: m.values[k] });
-  }
-  return buildMatrix(a.users, a.items, triples);
-}
-
-function usersWithItems(m: InteractionMatrix): Int32Array {
-  const users: number[] = [];
-  for (let u = 0; u < m.users; u++) if (m.indptr[u + 1] > m.indptr[u]) users.push(u);
-  return Int32Array.from(users);
-}
-
-/**
- * The candidate rows of the users `keep(b)` selects, labelled by `labels`; optionally only users
- * with a labelled candidate, and only the negative rows `keepNegative(b, row)` accepts.
- */
-export function rankingData(
-  block: CandidateBlock,
-  labels: InteractionMatrix,
-  keep: (b: number) => boolean,
-  onlyWithPositives: boolean,
-  keepNegative?: (b: number, row: number) => boolean,
-  listUsers?: number[],
-  rowItems?: number[],
-): RankingData {
-  const f = block.numFeatures;
-  const rows: number[] = [];
-  const lab: number[] = [];
-  const groups: number[] = [0];
-  const ideal: number[] = [];
-  for (let b = 0; b < block.users.length; b++) {
-    if (!keep(b)) continue;
-    const u = block.users[b];
-    const start = labels.indptr[u];
-    const end = labels.indptr[u + 1];
-    const set = new Set<number>();
-    for (let k = start; k < end; k++) set.add(labels.indices[k]);
-    const from = rows.length;
-    let positives = 0;
-    for (let r = block.offsets[b]; r < block.offsets[b + 1]; r++) {
-      const y = set.has(block.items[r]) ? 1 : 0;
-      if (y === 0 && keepNegative && !keepNegative(b, r)) continue;
-      rows.push(r);
-      positives += y;
-      lab.push(y);
-    }
-    if (onlyWithPositives && positives === 0) {
-      rows.length = from;
-      lab.length = from;
-      continue;
-    }
-    groups.push(rows.length);
-    listUsers?.push(u);
-    if (rowItems) for (let k = from; k < rows.length; k++) rowItems.push(block.items[rows[k]]);
-    let dcg = 0;
-    for (let r = 0; r < Math.min(10, set.size); r++) dcg += 1 / Math.log2(r + 2);
-    ideal.push(dcg);
-  }
-  const features = new Float32Array(rows.length * f);
-  for (let k = 0; k < rows.length; k++) features.set(block.features.subarray(rows[k] * f, rows[k] * f + f), k * f);
-  return { features, numFeatures: f, labels: Float32Array.from(lab), groups: Int32Array.from(groups), idealDcg: Float64Array.from(ideal) };
 }
 
 /** The items of a comma-separated parameter, trimmed, empty ones dropped. */

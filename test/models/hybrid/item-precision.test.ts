@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { randomEvalSplit } from '../../../src/eval/split.js';
 import { buildMatrix } from '../../../src/models/cf/matrix.js';
 import type { CandidateBlock } from '../../../src/models/hybrid/candidates.js';
-import { HybridRecommender, rankingData } from '../../../src/models/hybrid/hybrid.js';
+import { HybridRecommender } from '../../../src/models/hybrid/hybrid.js';
+import { rankingData } from '../../../src/models/hybrid/labelled-lists.js';
 import { ITEM_PRECISION_NAMES, ItemPrecision, rankingWithItemColumns, windowItemCounts, withItemColumns } from '../../../src/models/hybrid/item-precision.js';
 import { FAST_HYBRID, blockData } from './helpers.js';
 

@@ -5,7 +5,8 @@ import { DAY_MS, type EvalSplit, listeningContextOf, randomEvalSplit, temporalSp
 import type { ModelSpec } from '../../../src/eval/tuning.js';
 import type { InteractionMatrix } from '../../../src/models/cf/matrix.js';
 import type { TrainProgress } from '../../../src/models/cf/recommender.js';
-import { HybridRecommender, type StackingData } from '../../../src/models/hybrid/hybrid.js';
+import { HybridRecommender } from '../../../src/models/hybrid/hybrid.js';
+import type { StackingData } from '../../../src/models/hybrid/stacked.js';
 import type { ListeningHistory, SideData } from '../../../src/models/hybrid/side-data.js';
 import { FAST_HYBRID, blockData, temporalLog } from './helpers.js';
 

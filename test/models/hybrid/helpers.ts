@@ -1,4 +1,5 @@
 import { IdIndex } from '../../../src/models/cf/matrix.js';
+import type { CandidateBlock } from '../../../src/models/hybrid/candidates.js';
 import { extraFeatures } from '../../../src/models/hybrid/features.js';
 import { DAY_MS, type ListenLog, type PairData } from '../../../src/eval/split.js';
 import { type SideData, friendMatrix } from '../../../src/models/hybrid/side-data.js';
@@ -125,4 +126,22 @@ export function featuresOf(groups: string[], inputs: Parameters<typeof extraFeat
   const out = new Float32Array(items.length * extra.names.length);
   extra.fill(u, items, out);
   return items.map((_, c) => Object.fromEntries(extra.names.map((n, k) => [n, out[c * extra.names.length + k]])));
+}
+
+/** A hand-made candidate block: per user a list of rows, each row's item and feature values picked from it. */
+export function candidateBlock<Row>(users: number[], lists: Row[][], itemOf: (row: Row) => number, featuresOf: (row: Row) => number[]): CandidateBlock {
+  const items: number[] = [];
+  const features: number[] = [];
+  const offsets = [0];
+  let numFeatures = 0;
+  for (const list of lists) {
+    for (const row of list) {
+      const values = featuresOf(row);
+      numFeatures = values.length;
+      items.push(itemOf(row));
+      features.push(...values);
+    }
+    offsets.push(items.length);
+  }
+  return { users: Int32Array.from(users), offsets: Int32Array.from(offsets), items: Int32Array.from(items), features: Float32Array.from(features), numFeatures };
 }

@@ -5,15 +5,10 @@ import type { CandidateBlock } from '../../../src/models/hybrid/candidates.js';
 import { HybridRecommender } from '../../../src/models/hybrid/hybrid.js';
 import { rankingData } from '../../../src/models/hybrid/labelled-lists.js';
 import { ITEM_PRECISION_NAMES, ItemPrecision, rankingWithItemColumns, windowItemCounts, withItemColumns } from '../../../src/models/hybrid/item-precision.js';
-import { FAST_HYBRID, blockData } from './helpers.js';
+import { FAST_HYBRID, blockData, candidateBlock } from './helpers.js';
 
 // One feature per row: the row's item, so that appended columns can be checked against it.
-function block(users: number[], lists: number[][]): CandidateBlock {
-  const items = lists.flat();
-  const offsets = [0];
-  for (const list of lists) offsets.push(offsets[offsets.length - 1] + list.length);
-  return { users: Int32Array.from(users), offsets: Int32Array.from(offsets), items: Int32Array.from(items), features: Float32Array.from(items), numFeatures: 1 };
-}
+const block = (users: number[], lists: number[][]): CandidateBlock => candidateBlock(users, lists, (item) => item, (item) => [item]);
 
 describe('per-item candidate precision', () => {
   // User 0 held out items 1 and 3, user 1 item 1; item 3 is user 0's candidate, 4 nobody's held-out item.

@@ -4,22 +4,16 @@ import { buildMatrix } from '../../../src/models/cf/matrix.js';
 import type { CandidateBlock } from '../../../src/models/hybrid/candidates.js';
 import { HybridRecommender } from '../../../src/models/hybrid/hybrid.js';
 import { rankingWithUserColumns, reliabilityTable, windowHits, withUserColumns } from '../../../src/models/hybrid/reliability.js';
-import { FAST_HYBRID, blockData } from './helpers.js';
+import { FAST_HYBRID, blockData, candidateBlock } from './helpers.js';
 
 // Two sources; a row is [score a, score b, rank a, rank b] (rank N = 5 when not proposed).
-function block(users: number[], lists: [item: number, rankA: number, rankB: number][][]): CandidateBlock {
-  const items: number[] = [];
-  const features: number[] = [];
-  const offsets = [0];
-  for (const list of lists) {
-    for (const [item, ra, rb] of list) {
-      items.push(item);
-      features.push(1, 1, ra, rb);
-    }
-    offsets.push(items.length);
-  }
-  return { users: Int32Array.from(users), offsets: Int32Array.from(offsets), items: Int32Array.from(items), features: Float32Array.from(features), numFeatures: 4 };
-}
+const block = (users: number[], lists: [item: number, rankA: number, rankB: number][][]): CandidateBlock =>
+  candidateBlock(
+    users,
+    lists,
+    ([item]) => item,
+    ([, ra, rb]) => [1, 1, ra, rb],
+  );
 
 describe('per-user source reliability', () => {
   // User 0 held out items 3 and 7; item 3 is source a's first and source b's fourth, item 7 is no candidate.

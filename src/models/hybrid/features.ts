@@ -23,6 +23,9 @@
  * - `friend-tags`: how many of the user's friends tagged the candidate, and how many of those
  *   have not trained on it (an artist a friend writes about but the social source, which reads
  *   the friends' training artists, cannot see). The user's own tags never count.
+ * - `friend-als`: the friends' ALS scores for the candidate (mean and maximum of x_f · y_i over
+ *   the user's friends f; 0 without friends): the friends' latent taste, which reaches artists
+ *   none of them trained on, where the social source only counts what they trained on.
  *
  * Everything here reads the training matrix, the friend graph, the fitted sources and the tag
  * assignments only. Dates follow the tag source's leakage rule: an artist's dates as seen by
@@ -34,7 +37,7 @@ import type { InteractionMatrix } from '../cf/matrix.js';
 import type { ExtraFeatures } from './candidates.js';
 import type { TagAssignments } from './side-data.js';
 
-export const FEATURE_GROUPS = ['knn', 'pop', 'als', 'social', 'era', 'recency', 'coherence', 'friend-tags'] as const;
+export const FEATURE_GROUPS = ['knn', 'pop', 'als', 'social', 'era', 'recency', 'coherence', 'friend-tags', 'friend-als'] as const;
 export type FeatureGroup = (typeof FEATURE_GROUPS)[number];
 
 export interface FeatureInputs {
@@ -153,6 +156,32 @@ function socialGroup(train: InteractionMatrix, friends: InteractionMatrix): Grou
         const f = friends.indices[e];
         for (let k = train.indptr[f]; k < train.indptr[f + 1]; k++) count[train.indices[k]] = 0;
       }
+    },
+  };
+}
+
+function friendAlsGroup(als: ImplicitALS, friends: InteractionMatrix): Group {
+  const k = als.factors;
+  return {
+    names: ['friendAls:mean', 'friendAls:max'],
+    fill(u, items, out, stride, offset) {
+      const X = als.userFactors;
+      const Y = als.itemFactors;
+      const from = u < friends.users ? friends.indptr[u] : 0;
+      const to = u < friends.users ? friends.indptr[u + 1] : 0;
+      items.forEach((i, c) => {
+        let sum = 0;
+        let max = to > from ? -Infinity : 0;
+        for (let e = from; e < to; e++) {
+          const f = friends.indices[e];
+          let dot = 0;
+          for (let d = 0; d < k; d++) dot += X[f * k + d] * Y[i * k + d];
+          sum += dot;
+          if (dot > max) max = dot;
+        }
+        out[c * stride + offset] = to > from ? sum / (to - from) : 0;
+        out[c * stride + offset + 1] = max;
+      });
     },
   };
 }
@@ -363,6 +392,7 @@ export function extraFeatures(groups: readonly string[], inputs: FeatureInputs):
     if (g === 'pop') built.push(popGroup(inputs.train));
     if (g === 'als' && inputs.als) built.push(alsGroup(inputs.als));
     if (g === 'social' && inputs.friends) built.push(socialGroup(inputs.train, inputs.friends));
+    if (g === 'friend-als' && inputs.als && inputs.friends) built.push(friendAlsGroup(inputs.als, inputs.friends));
     if (g === 'friend-tags' && inputs.friends && inputs.tags) built.push(friendTagsGroup(inputs.train, inputs.friends, inputs.tags));
     if (g === 'coherence' && inputs.knn) built.push(coherenceGroup(inputs.train.items, inputs.knn));
     if ((g === 'era' || g === 'recency') && inputs.tags?.month) {

@@ -83,6 +83,28 @@ describe('extra feature groups', () => {
     expect(c['als:cosine']).toBeCloseTo(dot / (nx * ny), 5);
   });
 
+  it("friend-als: the mean and the maximum of the friends' ALS scores; zeros without friends", async () => {
+    const als = new ImplicitALS({ factors: 4, iterations: 5, lambda: 0.1, seed: 2, threads: 1 as never });
+    await als.fit(train);
+    const k = 4;
+    const score = (u: number, i: number): number => als.userFactors.subarray(u * k, (u + 1) * k).reduce((s, v, f) => s + v * als.itemFactors[i * k + f], 0);
+    // User 0's friends are 1, 2 and 4; user 3 has none.
+    const [c4, c1] = featuresOf(['friend-als'], { train, als, friends }, 0, [4, 1]);
+    for (const [c, i] of [
+      [c4, 4],
+      [c1, 1],
+    ] as const) {
+      const scores = [1, 2, 4].map((f) => score(f, i));
+      expect(c['friendAls:mean']).toBeCloseTo(scores.reduce((a, b) => a + b, 0) / 3, 5);
+      expect(c['friendAls:max']).toBeCloseTo(Math.max(...scores), 5);
+    }
+    // Artists 3–5 go with user 4, the friend outside the 0–2 group: the maximum finds them.
+    expect(c4['friendAls:max']).toBeGreaterThan(c4['friendAls:mean']);
+    const [lonely] = featuresOf(['friend-als'], { train, als, friends }, 3, [4]);
+    expect([lonely['friendAls:mean'], lonely['friendAls:max']]).toEqual([0, 0]);
+    expect(extraFeatures(['friend-als'], { train, als })).toBeUndefined();
+  });
+
   it('leaves out a group whose input is missing and rejects an unknown one', () => {
     expect(extraFeatures(['knn', 'als', 'social'], { train })).toBeUndefined();
     expect(() => extraFeatures(['pop', 'nope'], { train })).toThrow(/unknown feature group "nope"/);

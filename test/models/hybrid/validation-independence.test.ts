@@ -36,7 +36,7 @@ describe('the validation lists do not depend on the validation labels', () => {
 
   // Every optional feature group is on; userReliability is not: it is one value per user,
   // the same for all of a list's rows, so it cannot order a list.
-  for (const settings of [{}, { features: 'knn,pop,als,social,era,recency,coherence,friend-tags' }, { itemPrecisionPrior: 10 }]) {
+  for (const settings of [{}, { features: 'knn,pop,als,social,era,recency,coherence,friend-tags,friend-als' }, { itemPrecisionPrior: 10 }]) {
     it(`same candidates and features with other labels (${Object.keys(settings).join(', ') || 'defaults'})`, async () => {
       const other = relabelled(validation);
       expect(Array.from(other.indptr)).toEqual(Array.from(validation.indptr));

@@ -146,8 +146,10 @@ export function parseSeeds(value: string | undefined, quick: boolean): number[] 
   if (value === undefined) return quick ? [1] : [1, 2, 3, 4, 5];
   // A trailing comma makes a one-seed list ("2," = seed 2 alone; a bare "2" is a count).
   const isList = value.includes(',');
-  const parts = value.split(',').map((s) => s.trim());
-  const numbers = (parts.at(-1) === '' && parts.length > 1 ? parts.slice(0, -1) : parts).map((s) => (s === '' ? NaN : Number(s)));
+  const numbers = value
+    .replace(/,\s*$/, '')
+    .split(',')
+    .map((s) => (s.trim() === '' ? NaN : Number(s)));
   if (numbers.some((n) => !Number.isInteger(n) || n < 0)) throw new UsageError(`--seeds must be a count or a list of integers, got "${value}"`);
   if (!isList) {
     if (numbers[0] < 1) throw new UsageError('--seeds must be at least 1');

@@ -134,22 +134,20 @@ export class ItemPrecision {
 
 /** The block with 2 more columns per row: the figures of the row's (user, item). */
 export function withItemColumns(block: CandidateBlock, precision: ItemPrecision): CandidateBlock {
-  const rowUsers = new Int32Array(block.items.length);
-  for (let b = 0; b < block.users.length; b++) rowUsers.fill(block.users[b], block.offsets[b], block.offsets[b + 1]);
-  return { ...block, ...appendItemColumns(block.features, block.numFeatures, rowUsers, block.items, precision) };
+  return { ...block, ...appendItemColumns(block.features, block.numFeatures, block.offsets, block.users, block.items, precision) };
 }
 
 /** Labelled lists with 2 more columns per row: the figures of (listUsers[q], rowItems[r]) for row r of list q. */
 export function rankingWithItemColumns(data: RankingData, listUsers: readonly number[], rowItems: ArrayLike<number>, precision: ItemPrecision): RankingData {
-  const rowUsers = new Int32Array(rowItems.length);
-  for (let q = 0; q + 1 < data.groups.length; q++) rowUsers.fill(listUsers[q], data.groups[q], data.groups[q + 1]);
-  return { ...data, ...appendItemColumns(data.features, data.numFeatures, rowUsers, rowItems, precision) };
+  return { ...data, ...appendItemColumns(data.features, data.numFeatures, data.groups, listUsers, rowItems, precision) };
 }
 
+/** Rows × (f + 2): each row's f features, then the figures of (its list's user, its item) (list q is rows bounds[q] .. bounds[q + 1]). */
 function appendItemColumns(
   rowsIn: Float32Array,
   f: number,
-  rowUsers: ArrayLike<number>,
+  bounds: ArrayLike<number>,
+  users: ArrayLike<number>,
   rowItems: ArrayLike<number>,
   precision: ItemPrecision,
 ): { features: Float32Array; numFeatures: number } {
@@ -157,9 +155,11 @@ function appendItemColumns(
   const rows = rowsIn.length / f;
   if (rowItems.length !== rows) throw new RangeError(`item precision: ${rowItems.length} row items for ${rows} rows`);
   const features = new Float32Array(rows * g);
-  for (let r = 0; r < rows; r++) {
-    features.set(rowsIn.subarray(r * f, (r + 1) * f), r * g);
-    precision.write(rowUsers[r], rowItems[r], features, r * g + f);
+  for (let q = 0; q + 1 < bounds.length; q++) {
+    for (let r = bounds[q]; r < bounds[q + 1]; r++) {
+      features.set(rowsIn.subarray(r * f, (r + 1) * f), r * g);
+      precision.write(users[q], rowItems[r], features, r * g + f);
+    }
   }
   return { features, numFeatures: g };
 }
